@@ -1,0 +1,110 @@
+"""factory_boy factories for the foundation's models. Build them outside a scope (the
+conftest does that for fixtures) or inside the scope of their organisation."""
+
+import factory
+from django.contrib.auth import get_user_model
+
+from apps.people import models as people
+from apps.people.services import tree
+from apps.tenancy.models import Membership, Organization, Role
+
+
+class OrganizationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organization
+        django_get_or_create = ("slug",)
+
+    name = factory.Sequence(lambda n: f"Organisation {n}")
+    slug = factory.Sequence(lambda n: f"org-{n}")
+    time_zone = "Europe/London"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ("email",)
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"user{n}@example.test")
+    full_name = factory.Faker("name")
+    password = factory.django.Password("pmsys-test")
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    organization = factory.SubFactory(OrganizationFactory)
+    user = factory.SubFactory(UserFactory)
+    role = Role.MEMBER
+
+
+class OrgUnitFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = people.OrgUnit
+        skip_postgeneration_save = True
+
+    organization = factory.SubFactory(OrganizationFactory)
+    code = factory.Sequence(lambda n: f"U{n:04d}")
+    name = factory.Sequence(lambda n: f"Unit {n}")
+    kind = people.UnitKind.DEPARTMENT
+    parent = None
+
+    @factory.post_generation
+    def placed(obj, create, extracted, **kwargs):
+        if create:
+            tree.place(obj)
+
+
+class StaffClassFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = people.StaffClass
+
+    organization = factory.SubFactory(OrganizationFactory)
+    code = factory.Sequence(lambda n: f"SC{n}")
+    name = factory.Sequence(lambda n: f"Staff class {n}")
+
+
+class GradeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = people.Grade
+
+    organization = factory.SubFactory(OrganizationFactory)
+    code = factory.Sequence(lambda n: f"G{n}")
+    name = factory.Sequence(lambda n: f"Grade {n}")
+    staff_class = factory.SubFactory(StaffClassFactory, organization=factory.SelfAttribute("..organization"))
+    rank = 1
+
+
+class PositionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = people.Position
+
+    organization = factory.SubFactory(OrganizationFactory)
+    title = factory.Sequence(lambda n: f"Officer {n}")
+    unit = factory.SubFactory(OrgUnitFactory, organization=factory.SelfAttribute("..organization"))
+    grade = None
+
+
+class EmployeeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = people.Employee
+
+    organization = factory.SubFactory(OrganizationFactory)
+    staff_number = factory.Sequence(lambda n: f"S{n:05d}")
+    first_name = factory.Faker("first_name")
+    last_name = factory.Faker("last_name")
+    email = factory.LazyAttribute(lambda o: f"{o.staff_number.lower()}@example.test")
+    unit = factory.SubFactory(OrgUnitFactory, organization=factory.SelfAttribute("..organization"))
+    hire_date = factory.Faker("date_between", start_date="-10y", end_date="-30d")
+
+
+def member(organization, unit, *, role=Role.MEMBER, email, first_name="Test", manager=None, **employee_fields):
+    """A user with a membership and an employee record in `organization`."""
+    user = UserFactory(email=email, full_name=f"{first_name} Example")
+    MembershipFactory(organization=organization, user=user, role=role)
+    EmployeeFactory(
+        organization=organization, unit=unit, user=user, email=email, first_name=first_name,
+        last_name="Example", manager=manager, **employee_fields,
+    )
+    return user
