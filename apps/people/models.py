@@ -178,3 +178,39 @@ class Employee(TenantModel):
             return self.countersigning_officer_override
         ao = self.appraising_officer
         return ao.manager if ao is not None else None
+
+
+class CsvImport(TenantModel):
+    """One uploaded CSV file on its way in: previewed first, applied only when every row is valid.
+
+    The file's text is kept so the confirmation applies exactly what was previewed.
+    """
+
+    class Kind(models.TextChoices):
+        UNITS = "units", "Org units"
+        EMPLOYEES = "employees", "Employees"
+
+    class Status(models.TextChoices):
+        INVALID = "invalid", "Has errors"
+        READY = "ready", "Ready to import"
+        APPLIED = "applied", "Imported"
+
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    status = models.CharField(max_length=20, choices=Status.choices)
+    file_name = models.CharField(max_length=255)
+    content = models.TextField()
+    row_count = models.PositiveIntegerField(default=0)
+    errors = models.JSONField(default=list, blank=True)
+    summary = models.JSONField(default=dict, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    applied_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["organization", "-created_at"], name="people_csvimport_recent_idx")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} import {self.file_name}"
