@@ -47,9 +47,7 @@ def alice(org_a, unit_a):
 @pytest.fixture
 def bob(org_a, unit_a, alice):
     """Plain member of tenant A who reports to Alice."""
-    return factories.member(
-        org_a, unit_a, email="bob@alpha.test", first_name="Bob", manager=alice.employments.get()
-    )
+    return factories.member(org_a, unit_a, email="bob@alpha.test", first_name="Bob", manager=alice.employments.get())
 
 
 @pytest.fixture

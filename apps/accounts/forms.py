@@ -12,6 +12,5 @@ class EmailAuthenticationForm(AuthenticationForm):
 
     error_messages = {
         **AuthenticationForm.error_messages,
-        "invalid_login": "That e-mail and password do not match an account. Both are case-sensitive "
-        "except the e-mail.",
+        "invalid_login": "That e-mail and password do not match an account. Both are case-sensitive except the e-mail.",
     }

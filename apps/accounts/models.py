@@ -36,9 +36,7 @@ class UserManager(BaseUserManager):
 class User(AbstractBaseUser, PermissionsMixin):
     email = models.EmailField("e-mail address", max_length=254, unique=True)
     full_name = models.CharField(max_length=200, blank=True)
-    is_staff = models.BooleanField(
-        default=False, help_text="Platform administrators who may use the Django admin."
-    )
+    is_staff = models.BooleanField(default=False, help_text="Platform administrators who may use the Django admin.")
     is_active = models.BooleanField(default=True)
     date_joined = models.DateTimeField(default=timezone.now)
 

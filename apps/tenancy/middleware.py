@@ -5,7 +5,7 @@ from django.utils import timezone, translation
 from django.utils.functional import SimpleLazyObject
 
 from .models import Membership, Organization
-from .scoping import tenant_scope
+from .scoping import platform_unscoped, tenant_scope
 
 ORG_KWARG = "org_slug"
 
@@ -28,6 +28,10 @@ class TenantMiddleware:
             match = resolve(request.path_info)
         except Resolver404:
             return self.get_response(request)
+        if match.app_name == "admin":
+            # The Django admin is the platform operators' tool: it reads across tenants.
+            with platform_unscoped():
+                return self.get_response(request)
         slug = match.kwargs.get(ORG_KWARG)
         if slug is None:
             return self.get_response(request)

@@ -55,9 +55,7 @@ class Membership(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["organization", "user"], name="tenancy_membership_unique_user")
-        ]
+        constraints = [models.UniqueConstraint(fields=["organization", "user"], name="tenancy_membership_unique_user")]
         indexes = [models.Index(fields=["organization", "role"])]
 
     def __str__(self):

@@ -6,7 +6,7 @@ from django.contrib.auth import get_user_model
 
 from apps.people import models as people
 from apps.people.services import tree
-from apps.tenancy.models import Membership, Organization, Role
+from apps.tenancy.models import AuditEvent, Membership, Organization, Role
 
 
 class OrganizationFactory(factory.django.DjangoModelFactory):
@@ -104,7 +104,33 @@ def member(organization, unit, *, role=Role.MEMBER, email, first_name="Test", ma
     user = UserFactory(email=email, full_name=f"{first_name} Example")
     MembershipFactory(organization=organization, user=user, role=role)
     EmployeeFactory(
-        organization=organization, unit=unit, user=user, email=email, first_name=first_name,
-        last_name="Example", manager=manager, **employee_fields,
+        organization=organization,
+        unit=unit,
+        user=user,
+        email=email,
+        first_name=first_name,
+        last_name="Example",
+        manager=manager,
+        **employee_fields,
     )
     return user
+
+
+class CsvImportFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = people.CsvImport
+
+    organization = factory.SubFactory(OrganizationFactory)
+    kind = people.CsvImport.Kind.EMPLOYEES
+    status = people.CsvImport.Status.READY
+    file_name = "people.csv"
+    content = "staff_number,first_name,last_name,email,unit_code\n"
+    row_count = 0
+
+
+class AuditEventFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = AuditEvent
+
+    organization = factory.SubFactory(OrganizationFactory)
+    action = "test.event"
