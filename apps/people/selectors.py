@@ -10,7 +10,14 @@ def employee_for_user(user):
     if user is None or not user.is_authenticated:
         return None
     return (
-        Employee.objects.select_related("unit", "position", "grade", "manager")
+        Employee.objects.select_related(
+            "unit",
+            "position",
+            "grade",
+            "manager__manager",
+            "appraising_officer_override__manager",
+            "countersigning_officer_override",
+        )
         .filter(user=user)
         .first()
     )
@@ -62,3 +69,141 @@ def dashboard_figures():
 
     positions = Position.objects.filter(is_active=True).count()
     return {"employees": employees, "units": units, "positions": positions}
+
+
+# --- Directory pages (units, positions, grades, people, org chart) -------------------------
+
+
+def unit_ancestors(unit):
+    """The unit's ancestors, root first, in one query: their ids are the unit's own path."""
+    ids = [int(segment) for segment in unit.path.split("/") if segment]
+    ids = [pk for pk in ids if pk != unit.pk]
+    if not ids:
+        return []
+    return list(OrgUnit.objects.filter(pk__in=ids).order_by("path"))
+
+
+def unit_tree(units):
+    """Nest a path-ordered list of units in memory, without more queries.
+
+    Each unit gets `tree_children` (its sub-units among `units`) and, when the units carry a
+    `head_count`, `subtree_head_count` (its people and those of every sub-unit below it).
+    A unit whose parent is not in the list (filtered out) becomes a root. Returns the roots.
+    """
+    by_id = {}
+    roots = []
+    for unit in units:
+        unit.tree_children = []
+        by_id[unit.pk] = unit
+        parent = by_id.get(unit.parent_id)
+        (parent.tree_children if parent is not None else roots).append(unit)
+    if by_id and all(hasattr(unit, "head_count") for unit in by_id.values()):
+        for unit in by_id.values():
+            unit.subtree_head_count = unit.head_count
+        # Path order lists parents before children, so summing in reverse adds each subtree once.
+        for unit in reversed(list(by_id.values())):
+            parent = by_id.get(unit.parent_id)
+            if parent is not None:
+                parent.subtree_head_count += unit.subtree_head_count
+    return roots
+
+
+def chart_units(queryset):
+    """Units for the org chart: head, active people in the whole subtree, active sub-unit count.
+
+    Correlated subqueries instead of joins, so the counts don't multiply each other and the
+    query count stays one however many units are shown.
+    """
+    from django.db.models import IntegerField, OuterRef, Subquery, Value
+    from django.db.models.functions import Coalesce
+
+    people_below = (
+        Employee.objects.filter(is_active=True, unit__path__startswith=OuterRef("path"))
+        .order_by()
+        .values("organization")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    active_children = (
+        OrgUnit.objects.filter(parent=OuterRef("pk"), is_active=True)
+        .order_by()
+        .values("parent")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    return (
+        queryset.select_related("head__position")
+        .annotate(
+            subtree_head_count=Coalesce(Subquery(people_below, output_field=IntegerField()), Value(0)),
+            child_count=Coalesce(Subquery(active_children, output_field=IntegerField()), Value(0)),
+        )
+        .order_by("path")
+    )
+
+
+def employee_directory(*, search="", unit=None, grade=None, staff_class=None, status="active", missing=""):
+    """The HR people list: search and filters over one query with everything a row shows.
+
+    `unit` includes its sub-units (a path prefix, one indexed range). The search matches
+    every word of `search` against name, staff number and e-mail, ignoring case.
+    """
+    queryset = Employee.objects.select_related("unit", "position", "grade__staff_class", "manager")
+    for word in search.split():
+        queryset = queryset.filter(
+            Q(first_name__icontains=word)
+            | Q(last_name__icontains=word)
+            | Q(staff_number__icontains=word)
+            | Q(email__icontains=word)
+        )
+    if unit is not None:
+        queryset = queryset.filter(unit__path__startswith=unit.path)
+    if grade is not None:
+        queryset = queryset.filter(grade=grade)
+    if staff_class is not None:
+        queryset = queryset.filter(grade__staff_class=staff_class)
+    if status == "active":
+        queryset = queryset.filter(is_active=True)
+    elif status == "inactive":
+        queryset = queryset.filter(is_active=False)
+    if missing == "manager":
+        queryset = queryset.filter(manager__isnull=True)
+    elif missing == "position":
+        queryset = queryset.filter(position__isnull=True)
+    return queryset.order_by("last_name", "first_name", "pk")
+
+
+def positions_with_holder_counts(*, unit=None, status="active"):
+    from .models import Position
+
+    queryset = Position.objects.select_related("unit", "grade__staff_class").annotate(
+        holder_count=Count("holders", filter=Q(holders__is_active=True))
+    )
+    if unit is not None:
+        queryset = queryset.filter(unit__path__startswith=unit.path)
+    if status == "active":
+        queryset = queryset.filter(is_active=True)
+    elif status == "inactive":
+        queryset = queryset.filter(is_active=False)
+    return queryset.order_by("title", "unit__name", "pk")
+
+
+def staff_classes_with_grades():
+    """Staff classes, each with its grades and how many people and posts use each: two queries."""
+    from django.db.models import Prefetch
+
+    from .models import Grade, StaffClass
+
+    grades = Grade.objects.annotate(
+        employee_count=Count("employees", filter=Q(employees__is_active=True), distinct=True),
+        position_count=Count("positions", distinct=True),
+    ).order_by("-rank", "code")
+    return StaffClass.objects.prefetch_related(Prefetch("grades", queryset=grades)).order_by("name")
+
+
+def audit_events_for(obj, *, limit=10):
+    """The latest audit events about one object, newest first."""
+    from apps.tenancy.models import AuditEvent
+
+    return list(
+        AuditEvent.objects.filter(object_id=obj.public_id).select_related("actor").order_by("-created_at")[:limit]
+    )

@@ -4,7 +4,7 @@ from django.urls import Resolver404, resolve
 from django.utils import timezone, translation
 from django.utils.functional import SimpleLazyObject
 
-from .models import Membership, Organization
+from .models import Membership
 from .scoping import platform_unscoped, tenant_scope
 
 ORG_KWARG = "org_slug"
@@ -38,17 +38,15 @@ class TenantMiddleware:
 
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
-        organization = Organization.objects.filter(slug=slug, is_active=True).first()
         membership = (
             Membership.objects.select_related("organization")
-            .filter(organization=organization, user=request.user, is_active=True)
+            .filter(organization__slug=slug, organization__is_active=True, user=request.user, is_active=True)
             .first()
-            if organization
-            else None
         )
         if membership is None:
             raise Http404("No such organisation.")
 
+        organization = membership.organization
         request.organization = organization
         request.membership = membership
         request.employee = SimpleLazyObject(lambda: _employee_of(request))
