@@ -5,3 +5,7 @@ class TenancyConfig(AppConfig):
     name = "apps.tenancy"
     label = "tenancy"
     verbose_name = "Tenancy"
+
+    def ready(self):
+        # Importing scoping closes the queryset methods django-scopes leaves unguarded.
+        from . import scoping  # noqa: F401

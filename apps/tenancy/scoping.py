@@ -8,7 +8,13 @@ is the one greppable way to read across tenants, for platform administration onl
 from contextlib import contextmanager
 
 from django_scopes import scope, scopes_disabled
+from django_scopes.manager import DisabledQuerySet
 from django_scopes.state import get_scope
+
+# django-scopes 2.1 leaves a few queryset methods that run SQL unguarded outside a scope:
+# exists() and friends would answer across tenants. Close them the same loud way.
+for _method in ("exists", "contains", "in_bulk", "explain", "bulk_update"):
+    setattr(DisabledQuerySet, _method, DisabledQuerySet.error)
 
 
 @contextmanager
