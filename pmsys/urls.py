@@ -14,6 +14,7 @@ def healthz(request):
 tenant_patterns = [
     path("", report_views.dashboard, name="dashboard"),
     path("people/", include("apps.people.urls")),
+    path("goals/", include("apps.goals.urls")),
 ]
 
 urlpatterns = [

@@ -59,6 +59,10 @@ class StaffClass(TenantModel):
     code = models.CharField(max_length=40)
     name = models.CharField(max_length=120)
     description = models.TextField(blank=True)
+    is_senior_management = models.BooleanField(
+        default=False,
+        help_text="People of this class are the organisation's senior management: they set its strategic goals.",
+    )
 
     class Meta:
         ordering = ["name"]

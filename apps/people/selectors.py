@@ -207,3 +207,54 @@ def audit_events_for(obj, *, limit=10):
     return list(
         AuditEvent.objects.filter(object_id=obj.public_id).select_related("actor").order_by("-created_at")[:limit]
     )
+
+
+def report_ids_under(employee) -> set[int]:
+    """Ids of everyone who reports to `employee`, directly or down the line: one recursive query."""
+    if employee is None:
+        return set()
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            WITH RECURSIVE below(id) AS (
+                SELECT id FROM people_employee WHERE organization_id = %s AND manager_id = %s
+                UNION
+                SELECT e.id FROM people_employee e JOIN below b ON e.manager_id = b.id
+                WHERE e.organization_id = %s
+            )
+            SELECT id FROM below
+            """,
+            [employee.organization_id, employee.pk, employee.organization_id],
+        )
+        return {row[0] for row in cursor.fetchall()}
+
+
+def manager_chain_ids(employee) -> list[int]:
+    """Ids of the employee's manager, their manager, and so on up: one recursive query."""
+    if employee is None or employee.manager_id is None:
+        return []
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            WITH RECURSIVE up(id, manager_id, n) AS (
+                SELECT id, manager_id, 1 FROM people_employee WHERE organization_id = %s AND id = %s
+                UNION ALL
+                SELECT e.id, e.manager_id, up.n + 1 FROM people_employee e JOIN up ON e.id = up.manager_id
+                WHERE e.organization_id = %s AND up.n < 50
+            )
+            SELECT id FROM up ORDER BY n
+            """,
+            [employee.organization_id, employee.manager_id, employee.organization_id],
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+
+def headed_unit_paths(employee) -> list[str]:
+    """Paths of the active units the employee heads: a prefix match covers their sub-units."""
+    if employee is None:
+        return []
+    return list(OrgUnit.objects.filter(head=employee, is_active=True).values_list("path", flat=True))

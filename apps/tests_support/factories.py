@@ -1,9 +1,13 @@
 """factory_boy factories for the foundation's models. Build them outside a scope (the
 conftest does that for fixtures) or inside the scope of their organisation."""
 
+import datetime
+from decimal import Decimal
+
 import factory
 from django.contrib.auth import get_user_model
 
+from apps.goals import models as goals
 from apps.people import models as people
 from apps.people.services import tree
 from apps.tenancy.models import AuditEvent, Membership, Organization, Role
@@ -134,3 +138,54 @@ class AuditEventFactory(factory.django.DjangoModelFactory):
 
     organization = factory.SubFactory(OrganizationFactory)
     action = "test.event"
+
+
+class GoalPeriodFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = goals.GoalPeriod
+
+    organization = factory.SubFactory(OrganizationFactory)
+    name = factory.Sequence(lambda n: f"{2026 + n}")
+    starts_on = datetime.date(2026, 1, 1)
+    ends_on = datetime.date(2026, 12, 31)
+
+
+class GoalFactory(factory.django.DjangoModelFactory):
+    """A goal placed in the tree (path set). Defaults to an active strategic goal."""
+
+    class Meta:
+        model = goals.Goal
+        skip_postgeneration_save = True
+
+    organization = factory.SubFactory(OrganizationFactory)
+    period = factory.SubFactory(GoalPeriodFactory, organization=factory.SelfAttribute("..organization"))
+    level = goals.GoalLevel.STRATEGIC
+    title = factory.Sequence(lambda n: f"Goal {n}")
+    status = goals.GoalStatus.ACTIVE
+    weight = Decimal("0")
+
+    @factory.post_generation
+    def placed(obj, create, extracted, **kwargs):
+        if create:
+            tree.place(obj)
+
+
+class KeyIndicatorFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = goals.KeyIndicator
+
+    organization = factory.SubFactory(OrganizationFactory)
+    goal = factory.SubFactory(GoalFactory, organization=factory.SelfAttribute("..organization"))
+    name = factory.Sequence(lambda n: f"Indicator {n}")
+    baseline = Decimal("0")
+    target = Decimal("100")
+
+
+class CheckInFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = goals.CheckIn
+
+    organization = factory.SubFactory(OrganizationFactory)
+    goal = factory.SubFactory(GoalFactory, organization=factory.SelfAttribute("..organization"))
+    percentage = Decimal("10")
+    comment = "Under way"

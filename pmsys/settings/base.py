@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "apps.accounts",
     "apps.tenancy",
     "apps.people",
+    "apps.goals",
     "apps.reports",
 ]
 

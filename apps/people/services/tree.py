@@ -1,6 +1,7 @@
-"""Keeping the unit tree's materialised paths right.
+"""Keeping a tree's materialised paths right: the unit tree, and the goal cascade too.
 
-A unit's path is its ancestors' ids, zero-padded, each followed by "/" (root first), so
+Works for any tenant model with `parent`, `path` and `depth` fields.
+A node's path is its ancestors' ids, zero-padded, each followed by "/" (root first), so
 `path__startswith=unit.path` is the unit and its whole subtree, and ordering by path
 lists the tree depth-first.
 """
@@ -20,12 +21,14 @@ def path_for(unit: OrgUnit, parent: OrgUnit | None) -> str:
     return (parent.path if parent else "") + segment(unit.pk)
 
 
-def check_parent(unit: OrgUnit, parent: OrgUnit | None) -> None:
-    """Refuse a parent that would put a unit under itself."""
+def check_parent(
+    unit, parent, message: str = "A unit cannot sit under itself or one of its own sub-units."
+) -> None:
+    """Refuse a parent that would put a node under itself or one of its own descendants."""
     if parent is None or unit.pk is None:
         return
     if parent.pk == unit.pk or (unit.path and parent.path.startswith(unit.path)):
-        raise ValidationError({"parent": "A unit cannot sit under itself or one of its own sub-units."})
+        raise ValidationError({"parent": message})
 
 
 def place(unit: OrgUnit) -> None:
@@ -39,12 +42,13 @@ def place(unit: OrgUnit) -> None:
     new_depth = parent.depth + 1 if parent else 0
     if old_path == new_path and unit.depth == new_depth:
         return
-    OrgUnit.objects.filter(pk=unit.pk).update(path=new_path, depth=new_depth)
+    model = type(unit)
+    model.objects.filter(pk=unit.pk).update(path=new_path, depth=new_depth)
     if old_path:
         from django.db.models import F, Value
         from django.db.models.functions import Concat, Substr
 
-        OrgUnit.objects.filter(path__startswith=old_path).exclude(pk=unit.pk).update(
+        model.objects.filter(path__startswith=old_path).exclude(pk=unit.pk).update(
             path=Concat(Value(new_path), Substr("path", len(old_path) + 1)),
             depth=F("depth") + (new_depth - unit.depth),
         )

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class GoalsConfig(AppConfig):
+    name = "apps.goals"
+    label = "goals"
+    verbose_name = "Goal cascade"

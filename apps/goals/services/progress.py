@@ -1,0 +1,56 @@
+"""Progress roll-up.
+
+A leaf goal's progress comes from its key indicators (their average) or, without any, from
+its manual percentage. A parent's progress is the weighted average of its counted children
+(active, achieved, missed); equal shares when their weights are all zero. When a goal
+changes, only it and its ancestors are recomputed: one aggregate and one update per level,
+bottom-up, never the whole tree.
+"""
+
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import Count, DecimalField, ExpressionWrapper, F, Sum
+
+from ..models import COUNTED_STATUSES, Goal
+
+_CENT = Decimal("0.01")
+
+
+def _leaf_progress(goal: Goal) -> Decimal:
+    indicators = list(goal.indicators.all())
+    if indicators:
+        return sum((i.progress for i in indicators), Decimal("0")) / len(indicators)
+    return goal.manual_progress or Decimal("0")
+
+
+def computed_progress(goal: Goal) -> Decimal:
+    children = Goal.objects.filter(parent=goal, status__in=COUNTED_STATUSES).aggregate(
+        n=Count("id"),
+        weights=Sum("weight"),
+        weighted=Sum(ExpressionWrapper(F("weight") * F("progress"), output_field=DecimalField())),
+        plain=Sum("progress"),
+    )
+    if children["n"]:
+        value = children["weighted"] / children["weights"] if children["weights"] else children["plain"] / children["n"]
+    else:
+        value = _leaf_progress(goal)
+    return Decimal(value).quantize(_CENT, rounding=ROUND_HALF_UP)
+
+
+def refresh_upwards(goal: Goal) -> list[Goal]:
+    """Recompute `goal` and then each ancestor; returns the goals whose progress changed."""
+    ancestor_ids = [int(segment) for segment in goal.path.split("/") if segment][:-1]
+    ancestors = {g.pk: g for g in Goal.objects.filter(pk__in=ancestor_ids)} if ancestor_ids else {}
+    chain = [goal] + [ancestors[pk] for pk in reversed(ancestor_ids) if pk in ancestors]
+    changed = []
+    for node in chain:
+        value = computed_progress(node)
+        if value != node.progress:
+            node.progress = value
+            # Saved before the next level reads it: the parent's aggregate sees the new value.
+            Goal.objects.filter(pk=node.pk).update(progress=value)
+            changed.append(node)
+        elif node is not goal:
+            # Nothing moved here, so nothing above can move either.
+            break
+    return changed
