@@ -2,7 +2,7 @@
 work targets, each knowing its parent so progress rolls up and anyone can see why a target
 exists."""
 
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -167,8 +167,9 @@ class KeyIndicator(TenantModel):
         """Share of the way from baseline to target, 0–100; direction is in the signs."""
         if self.actual is None or self.target == self.baseline:
             return Decimal("0")
-        share = (self.actual - self.baseline) / (self.target - self.baseline) * 100
-        return max(Decimal("0"), min(Decimal("100"), share)).quantize(Decimal("0.01"))
+        share = (self.actual - self.baseline) * 100 / (self.target - self.baseline)
+        # Half-up like every other progress figure (Decimal's default would round half-even).
+        return max(Decimal("0"), min(Decimal("100"), share)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
 class CheckIn(TenantModel):

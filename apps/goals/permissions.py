@@ -65,8 +65,17 @@ class GoalActor:
     def heads_unit_or_above(self, unit) -> bool:
         return unit is not None and any(unit.path.startswith(path) for path in self.headed_paths)
 
+    def belongs_here(self, obj) -> bool:
+        """Rights hold only in the actor's own organisation. Scoped lookups already keep other
+        tenants' rows out of reach; this keeps the rules safe when called outside a request."""
+        if obj is None:
+            return True
+        return self.membership is not None and obj.organization_id == self.membership.organization_id
+
 
 def can_view_goal(actor: GoalActor, goal: Goal) -> bool:
+    if not actor.belongs_here(goal):
+        return False
     if goal.level != GoalLevel.INDIVIDUAL or actor.is_hr:
         return True
     if actor.employee is None:
@@ -76,6 +85,9 @@ def can_view_goal(actor: GoalActor, goal: Goal) -> bool:
 
 def visible_goals(actor: GoalActor, queryset):
     """The queryset form of can_view_goal, for lists."""
+    if actor.membership is None:
+        return queryset.none()
+    queryset = queryset.filter(organization_id=actor.membership.organization_id)
     if actor.is_hr:
         return queryset
     own = Q(employee=actor.employee) if actor.employee else Q(pk__in=[])
@@ -84,6 +96,8 @@ def visible_goals(actor: GoalActor, queryset):
 
 
 def can_create_goal(actor: GoalActor, *, level, unit=None, position=None, employee=None) -> bool:
+    if actor.membership is None or not all(actor.belongs_here(obj) for obj in (unit, position, employee)):
+        return False
     if actor.is_hr:
         return True
     if level in ORGANISATION_LEVELS:
@@ -102,6 +116,8 @@ def can_create_goal(actor: GoalActor, *, level, unit=None, position=None, employ
 
 
 def can_edit_goal(actor: GoalActor, goal: Goal) -> bool:
+    if not actor.belongs_here(goal):
+        return False
     if goal.level == GoalLevel.INDIVIDUAL and actor.employee is not None and goal.employee_id == actor.employee.pk:
         # People shape their own targets until they are agreed; after that the manager does.
         return goal.status == GoalStatus.DRAFT or actor.is_hr
@@ -110,6 +126,8 @@ def can_edit_goal(actor: GoalActor, goal: Goal) -> bool:
 
 def can_check_in(actor: GoalActor, goal: Goal) -> bool:
     """The owner records progress; so may whoever edits the goal."""
+    if not actor.belongs_here(goal):
+        return False
     if actor.employee is not None and actor.employee.pk in (goal.owner_id, goal.employee_id):
         return True
     return can_edit_goal(actor, goal)
@@ -117,7 +135,7 @@ def can_check_in(actor: GoalActor, goal: Goal) -> bool:
 
 def can_agree(actor: GoalActor, goal: Goal) -> bool:
     """A work target is agreed by a manager up the person's line (or HR), never by the person."""
-    if goal.level != GoalLevel.INDIVIDUAL or goal.status != GoalStatus.DRAFT:
+    if not actor.belongs_here(goal) or goal.level != GoalLevel.INDIVIDUAL or goal.status != GoalStatus.DRAFT:
         return False
     if actor.employee is not None and goal.employee_id == actor.employee.pk:
         return False

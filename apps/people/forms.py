@@ -112,8 +112,13 @@ class StaffClassForm(forms.Form):
         required=False, widget=forms.Textarea(attrs={"rows": 3}),
         help_text="Who belongs to this class. Appraisal templates are chosen per staff class.",
     )
+    is_senior_management = forms.BooleanField(
+        required=False, label="Senior management",
+        help_text="People of this class are the organisation's senior management: they set and edit its "
+        "strategic and corporate goals.",
+    )
 
-    FIELDS = ("code", "name", "description")
+    FIELDS = ("code", "name", "description", "is_senior_management")
 
 
 class GradeForm(forms.Form):

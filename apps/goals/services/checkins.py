@@ -7,7 +7,7 @@ from django.db import transaction
 from apps.people.services.validation import FieldErrors
 from apps.tenancy import audit
 
-from ..models import CheckIn, Goal, KeyIndicator
+from ..models import CheckIn, Goal, GoalStatus, KeyIndicator
 from ..permissions import GoalActor, can_check_in, require
 from .progress import refresh_upwards
 
@@ -28,6 +28,8 @@ def checkin_record(
     errors = FieldErrors()
     if goal.is_closed:
         errors.add("__all__", f"This goal is {goal.get_status_display().lower()}: it takes no more check-ins.")
+    elif goal.status == GoalStatus.DRAFT:
+        errors.add("__all__", "This goal is still a draft: progress is recorded once it is agreed.")
     elif goal.period.is_closed:
         errors.add("__all__", f"The period {goal.period} is closed: it takes no more check-ins.")
     has_indicators = goal.indicators.exists()
@@ -47,8 +49,19 @@ def checkin_record(
                 errors.add("percentage", "Progress is a percentage from 0 to 100.")
             elif has_indicators:
                 errors.add("percentage", "This goal's progress comes from its indicators: update an indicator instead.")
-    if confidence is not None and not 1 <= int(confidence) <= 5:
-        errors.add("confidence", "Confidence runs from 1 to 5.")
+            elif Goal.objects.filter(parent=goal).exclude(status=GoalStatus.DROPPED).exists():
+                errors.add(
+                    "percentage", "This goal's progress comes from the goals under it: check in on those instead."
+                )
+    if confidence is not None:
+        try:
+            confidence = int(confidence)
+        except (TypeError, ValueError):
+            confidence = None
+            errors.add("confidence", "Confidence is a whole number from 1 to 5.")
+        else:
+            if not 1 <= confidence <= 5:
+                errors.add("confidence", "Confidence runs from 1 to 5.")
     if indicator is None and percentage is None and not comment.strip():
         errors.add("__all__", "Record a new value, a percentage or at least a comment.")
     errors.raise_if_any()

@@ -3,6 +3,7 @@ to the people who hold the post."""
 
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -66,6 +67,11 @@ def goal_create(
     errors = FieldErrors()
     if not goal.title:
         errors.add("title", "Give the goal a title.")
+    if status not in GoalStatus.values:
+        errors.add("status", "Choose a status from the list.")
+    elif level == GoalLevel.INDIVIDUAL and status != GoalStatus.DRAFT and _is_own(actor, employee):
+        # Nobody agrees their own targets (see permissions.can_agree): they start as proposals.
+        errors.add("status", "A work target you set for yourself starts as a draft for your manager to agree.")
     check_goal(goal, errors)
     errors.raise_if_any()
     goal.save()
@@ -84,6 +90,10 @@ def goal_create(
     return goal
 
 
+def _is_own(actor: GoalActor, employee) -> bool:
+    return employee is not None and actor.employee is not None and employee.pk == actor.employee.pk
+
+
 @transaction.atomic
 def goal_update(*, actor: GoalActor, goal: Goal, **changes) -> Goal:
     goal = Goal.objects.select_for_update().get(pk=goal.pk)
@@ -100,6 +110,8 @@ def goal_update(*, actor: GoalActor, goal: Goal, **changes) -> Goal:
         errors.add("title", "Give the goal a title.")
     if goal.is_closed and "manual_progress" in changes and changes["manual_progress"] != before["manual_progress"]:
         errors.add("manual_progress", f"This goal is {goal.get_status_display().lower()}: its progress is final.")
+    if goal.period_id != before["period"].pk and Goal.objects.filter(parent=goal).exists():
+        errors.add("period", "Goals are aligned under this one in its period: move or close them before moving it.")
     check_goal(goal, errors)
     errors.raise_if_any()
     goal.save()
@@ -130,6 +142,8 @@ def goal_set_status(*, actor: GoalActor, goal: Goal, status: str, reason: str = 
         errors.add("status", "Choose a status from the list.")
     elif status == GoalStatus.DRAFT and goal.status != GoalStatus.DRAFT:
         errors.add("status", "A goal that is under way cannot go back to draft.")
+    elif goal.level == GoalLevel.INDIVIDUAL and goal.status == GoalStatus.DRAFT and status == GoalStatus.ACTIVE:
+        errors.add("status", "A work target becomes active when a manager agrees it.")
     if status == GoalStatus.DROPPED and not reason.strip():
         errors.add("reason", "Say why the goal is dropped.")
     errors.raise_if_any()
@@ -171,6 +185,12 @@ def position_targets_propose(*, actor: GoalActor, goal: Goal) -> int:
     require(can_edit_goal(actor, goal), "You may not propose this target.")
     if goal.level != GoalLevel.POSITION:
         return 0
+    if goal.is_closed or goal.status == GoalStatus.DRAFT:
+        raise ValidationError(
+            f"This target is {goal.get_status_display().lower()}: only an active target is proposed to its holders."
+        )
+    if goal.period.is_closed:
+        raise ValidationError(f"The period {goal.period} is closed: it takes no new targets.")
     return _propose_to_holders(goal, actor)
 
 

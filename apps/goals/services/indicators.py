@@ -65,6 +65,8 @@ def indicator_update(*, actor: GoalActor, indicator: KeyIndicator, **values) -> 
         if name in values:
             setattr(indicator, name, values[name])
     errors = FieldErrors()
+    if indicator.goal.is_closed:
+        errors.add("__all__", f"This goal is {indicator.goal.get_status_display().lower()}: its indicators are final.")
     _check(indicator, errors)
     errors.raise_if_any()
     indicator.save()

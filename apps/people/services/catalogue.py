@@ -9,7 +9,7 @@ from apps.tenancy.permissions import require_hr_admin
 from ..models import Grade, OrgUnit, Position, StaffClass
 from .validation import FieldErrors, check_same_tenant
 
-STAFF_CLASS_FIELDS = ("code", "name", "description")
+STAFF_CLASS_FIELDS = ("code", "name", "description", "is_senior_management")
 GRADE_FIELDS = ("code", "name", "staff_class", "rank")
 POSITION_FIELDS = ("title", "code", "unit", "grade", "is_active")
 
@@ -18,24 +18,37 @@ POSITION_FIELDS = ("title", "code", "unit", "grade", "is_active")
 
 
 @transaction.atomic
-def staff_class_create(*, actor, membership, code: str, name: str, description: str = "") -> StaffClass:
+def staff_class_create(
+    *, actor, membership, code: str, name: str, description: str = "", is_senior_management: bool = False
+) -> StaffClass:
     require_hr_admin(membership)
     staff_class = StaffClass(organization=membership.organization)
-    return _save_staff_class(staff_class, actor=actor, before=None, code=code, name=name, description=description)
+    return _save_staff_class(
+        staff_class, actor=actor, before=None, code=code, name=name, description=description,
+        is_senior_management=is_senior_management,
+    )
 
 
 @transaction.atomic
 def staff_class_update(
-    *, actor, membership, staff_class: StaffClass, code: str, name: str, description: str = ""
+    *, actor, membership, staff_class: StaffClass, code: str, name: str, description: str = "",
+    is_senior_management: bool | None = None,
 ) -> StaffClass:
+    """`is_senior_management=None` leaves the flag as it is (callers that do not show it)."""
     require_hr_admin(membership)
     staff_class = StaffClass.objects.select_for_update().get(pk=staff_class.pk)
     before = audit.snapshot(staff_class, STAFF_CLASS_FIELDS)
-    return _save_staff_class(staff_class, actor=actor, before=before, code=code, name=name, description=description)
+    return _save_staff_class(
+        staff_class, actor=actor, before=before, code=code, name=name, description=description,
+        is_senior_management=is_senior_management,
+    )
 
 
-def _save_staff_class(staff_class, *, actor, before, code, name, description):
+def _save_staff_class(staff_class, *, actor, before, code, name, description, is_senior_management):
     staff_class.code, staff_class.name, staff_class.description = code.strip(), name.strip(), description.strip()
+    if is_senior_management is not None:
+        # The flag gives the class's people the right to set the organisation's strategic goals.
+        staff_class.is_senior_management = bool(is_senior_management)
     errors = FieldErrors()
     if StaffClass.objects.filter(code=staff_class.code).exclude(pk=staff_class.pk).exists():
         errors.add("code", f"Another staff class already uses the code “{staff_class.code}”.")

@@ -3,7 +3,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from apps.people.models import Grade, StaffClass
-from apps.people.services.catalogue import grade_create, grade_update, staff_class_create
+from apps.people.services.catalogue import grade_create, grade_update, staff_class_create, staff_class_update
 from apps.tenancy.models import AuditEvent, Membership
 from apps.tenancy.scoping import tenant_scope
 from apps.tests_support import factories
@@ -98,3 +98,31 @@ def test_editing_a_staff_class_through_the_form(alice_client, org_a):
     with tenant_scope(org_a):
         staff_class.refresh_from_db()
     assert (staff_class.name, staff_class.description) == ("New name", "Everyone else")
+
+
+def test_hr_marks_a_staff_class_as_senior_management_through_the_form(alice_client, org_a):
+    with tenant_scope(org_a):
+        staff_class = factories.StaffClassFactory(organization=org_a, code="EXE", name="Executives")
+    edit_url = _url(org_a, "staff_class_edit", staffclass_id=staff_class.public_id)
+    assert 'name="is_senior_management"' in alice_client.get(edit_url).content.decode()
+    response = alice_client.post(edit_url, {"code": "EXE", "name": "Executives", "is_senior_management": "on"})
+    assert response.status_code == 302
+    with tenant_scope(org_a):
+        staff_class.refresh_from_db()
+        assert staff_class.is_senior_management
+        event = AuditEvent.objects.get(action="staffclass.updated", object_id=staff_class.public_id)
+        assert event.changes["is_senior_management"] == [False, True]
+    assert "Senior management" in alice_client.get(_url(org_a, "grade_list")).content.decode()
+    # An unticked box is a deliberate "no": it clears the flag again.
+    alice_client.post(edit_url, {"code": "EXE", "name": "Executives"})
+    with tenant_scope(org_a):
+        staff_class.refresh_from_db()
+        assert not staff_class.is_senior_management
+
+
+def test_updating_a_staff_class_without_the_flag_keeps_it(org_a, alice, hr):
+    with tenant_scope(org_a):
+        staff_class = factories.StaffClassFactory(organization=org_a, is_senior_management=True)
+        staff_class_update(actor=alice, membership=hr, staff_class=staff_class, code=staff_class.code, name="Board")
+        staff_class.refresh_from_db()
+        assert staff_class.is_senior_management and staff_class.name == "Board"

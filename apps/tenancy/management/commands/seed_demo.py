@@ -11,6 +11,7 @@ from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from apps.goals.demo import seed_goal_cascade
 from apps.people.models import Employee, Grade, OrgUnit, Position, StaffClass, UnitKind
 from apps.people.services import tree
 from apps.tenancy.models import Membership, Organization, Role
@@ -133,6 +134,11 @@ class Command(BaseCommand):
             with transaction.atomic(), tenant_scope(organization):
                 created = _seed_organization(organization, plan, password_hash)
             self.stdout.write(f"{name}: {created} new employee(s)")
+        # Acme also gets this year's goal cascade (skipped when the year already has goals).
+        acme = Organization.objects.get(slug="acme")
+        with transaction.atomic(), tenant_scope(acme):
+            goals = seed_goal_cascade(acme)
+        self.stdout.write(f"Acme Industries: {goals} new goal(s)")
         # One person in both organisations shows the organisation switcher.
         _ensure_member("consultant@pmsys.test", "Casey Consultant", password_hash, "acme", Role.MEMBER)
         _ensure_member("consultant@pmsys.test", "Casey Consultant", password_hash, "globex", Role.MEMBER)
@@ -164,6 +170,10 @@ def _seed_organization(organization, plan, password_hash) -> int:
         staff_class, _ = StaffClass.objects.get_or_create(
             organization=organization, code=class_code, defaults={"name": class_name}
         )
+        if class_code == "SM" and not staff_class.is_senior_management:
+            # Senior management sets the organisation's strategic goals.
+            staff_class.is_senior_management = True
+            staff_class.save(update_fields=["is_senior_management"])
         for code, grade_name, rank in grade_rows:
             grades[code], _ = Grade.objects.get_or_create(
                 organization=organization,
