@@ -21,7 +21,7 @@ from apps.tenancy.models import Membership
 from .models import CheckIn, Direction, Goal, GoalLevel, GoalPeriod, GoalStatus
 from .permissions import GoalActor
 from .services.checkins import checkin_record
-from .services.goals import goal_agree, goal_create, goal_set_status
+from .services.goals import goal_agree, goal_create, goal_set_status, goal_update
 from .services.indicators import indicator_create
 from .services.periods import period_create
 
@@ -166,7 +166,7 @@ POSITION_TARGETS = [
         "CS",
         "Senior Officer",
         "cs-response",
-        50,
+        70,
         "Close every case within one working day",
         "Share of your cases closed within one working day",
         2,
@@ -176,7 +176,7 @@ POSITION_TARGETS = [
         "CS",
         "Officer",
         "cs-response",
-        20,
+        30,
         "Log every call fully in the CRM",
         "Calls with a complete CRM record, sampled monthly",
         None,
@@ -199,14 +199,16 @@ EMPLOYEE_EMAIL = "employee@acme.test"
 OWN_TARGETS = [
     (
         "Answer the billing queue within four hours",
-        15,
+        35,
         True,
         ("Billing queries answered within 4 hours", "%", "55", "95", HIGHER, ["62", "70", "78"]),
         [],
     ),
-    ("Write five knowledge-base articles on billing questions", 15, True, None, ["20", "40", "60"]),
+    ("Write five knowledge-base articles on billing questions", 35, True, None, ["20", "40", "60"]),
     ("Complete the advanced complaint-handling course", 0, False, None, []),
 ]
+# The demo employee's share for the target proposed from their post: with the two above, 100%.
+POSTED_TARGET_WEIGHT = Decimal("30")
 # Percentages the demo employee records on the target proposed from their post.
 POSTED_TARGET_READINGS = ["20", "35", "55", "70"]
 COMMENTS = ["Started", "Making progress", "On track", "Nearly there"]
@@ -301,10 +303,12 @@ def _agree_proposals(organization, manager: GoalActor, position_target: Goal, ho
         key=lambda g: (g.employee.email != EMPLOYEE_EMAIL, g.employee.staff_number),
     )
     for number, proposal in enumerate(proposals[:how_many]):
+        own = proposal.employee.email == EMPLOYEE_EMAIL
+        if own:
+            goal_update(actor=manager, goal=proposal, weight=POSTED_TARGET_WEIGHT)
         goal_agree(actor=manager, goal=proposal)
         holder = _actor(organization, proposal.employee)
         # The demo employee's history makes a chart; the other holders have checked in once.
-        own = proposal.employee.email == EMPLOYEE_EMAIL
         readings = POSTED_TARGET_READINGS if own else [str(25 + 15 * (number % 4))]
         for step, reading in enumerate(readings):
             _check_in(holder, proposal, clock.at(step, len(readings)), percentage=Decimal(reading))

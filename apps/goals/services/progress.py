@@ -2,16 +2,20 @@
 
 A leaf goal's progress comes from its key indicators (their average) or, without any, from
 its manual percentage. A parent's progress is the weighted average of its counted children
-(active, achieved, missed); equal shares when their weights are all zero. When a goal
+(active, achieved, missed); equal shares when their weights are all zero. A work target's
+weight is its share among its owner's own targets (what the appraisal weighs), not a share
+of its parent, so in the parent's average it weighs 0: work targets count with equal shares
+where nothing else under the parent carries a weight, and the alignment-gaps page sums the
+same weights. When a goal
 changes, only it and its ancestors are recomputed: one aggregate and one update per level,
 bottom-up, never the whole tree.
 """
 
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, DecimalField, ExpressionWrapper, F, Sum
+from django.db.models import Case, Count, DecimalField, F, Sum, Value, When
 
-from ..models import COUNTED_STATUSES, Goal
+from ..models import COUNTED_STATUSES, Goal, GoalLevel
 
 _CENT = Decimal("0.01")
 
@@ -23,11 +27,19 @@ def _leaf_progress(goal: Goal) -> Decimal:
     return goal.manual_progress or Decimal("0")
 
 
+# The weight a child carries in its parent's average (see the module's docstring).
+_SHARE = Case(
+    When(level=GoalLevel.INDIVIDUAL, then=Value(Decimal("0"))),
+    default=F("weight"),
+    output_field=DecimalField(max_digits=5, decimal_places=2),
+)
+
+
 def computed_progress(goal: Goal) -> Decimal:
     children = Goal.objects.filter(parent=goal, status__in=COUNTED_STATUSES).aggregate(
         n=Count("id"),
-        weights=Sum("weight"),
-        weighted=Sum(ExpressionWrapper(F("weight") * F("progress"), output_field=DecimalField())),
+        weights=Sum(_SHARE),
+        weighted=Sum(_SHARE * F("progress"), output_field=DecimalField()),
         plain=Sum("progress"),
     )
     if children["n"]:

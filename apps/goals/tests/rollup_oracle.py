@@ -5,7 +5,8 @@ The rule (apps/goals/services/progress.py):
 * an indicator's progress is the share of the way from baseline to actual towards target,
   clamped to 0–100 and rounded to 0.01 half-up (no actual yet: 0);
 * a goal with counted children (active, achieved, missed) takes their weighted average,
-  or their plain average when the counted weights sum to 0;
+  or their plain average when the counted weights sum to 0; a work target's weight is its
+  share among its owner's targets, so in its parent's average it weighs 0;
 * any other goal is a leaf: the average of its indicators, else its manual percentage, else 0;
 * every goal's progress is rounded to 0.01 half-up, and parents use their children's rounded values.
 """
@@ -39,7 +40,7 @@ def indicator_progress(*, baseline, target, actual) -> Fraction:
 
 def expected_progress(goals, indicators) -> dict[int, Decimal]:
     """Progress of every goal, by id, from plain rows:
-    goals: dicts with id, parent_id, status, weight, manual_progress;
+    goals: dicts with id, parent_id, level, status, weight, manual_progress;
     indicators: dicts with goal_id, baseline, target, actual."""
     children = defaultdict(list)
     by_id = {}
@@ -57,7 +58,10 @@ def expected_progress(goals, indicators) -> dict[int, Decimal]:
             return result[goal_id]
         kids = [kid for kid in children[goal_id] if kid["status"] in counted]
         if kids:
-            values = [(Fraction(kid["weight"]), Fraction(progress(kid["id"]))) for kid in kids]
+            values = [
+                (Fraction(0 if kid["level"] == "individual" else kid["weight"]), Fraction(progress(kid["id"])))
+                for kid in kids
+            ]
             total = sum(weight for weight, _ in values)
             if not total:  # no weights given: equal shares
                 values, total = [(Fraction(1), share) for _, share in values], len(values)
@@ -84,7 +88,7 @@ def stored_and_expected(goal_queryset):
 
     The queryset must hold whole subtrees (a period's goals, say), or the parents' figures
     would miss children."""
-    goals = list(goal_queryset.values("id", "parent_id", "status", "weight", "manual_progress", "progress"))
+    goals = list(goal_queryset.values("id", "parent_id", "level", "status", "weight", "manual_progress", "progress"))
     indicators = list(
         KeyIndicator.objects.filter(goal_id__in=[g["id"] for g in goals]).values(
             "goal_id", "baseline", "target", "actual"
