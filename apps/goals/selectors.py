@@ -6,7 +6,7 @@ each), so the pages keep a constant query count on a cascade of any size.
 
 from decimal import Decimal
 
-from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, Subquery, Sum, Value, When
+from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -246,3 +246,31 @@ def remaining_weight(parent: Goal | None) -> Decimal | None:
         level=GoalLevel.INDIVIDUAL
     ).aggregate(total=Sum("weight"))["total"] or Decimal("0")
     return max(Decimal("0"), HUNDRED - used)
+
+
+# --- Dashboard: what each person sees of the cascade on their start page -------------------------
+
+
+def dashboard_summary(actor: GoalActor, period: GoalPeriod | None) -> dict | None:
+    """The period's strategic goals, the person's own targets and, for managers, the targets
+    waiting for their agreement: three queries whatever the numbers."""
+    if period is None:
+        return None
+    strategy = list(
+        Goal.objects.filter(period=period, level=GoalLevel.STRATEGIC).exclude(status=GoalStatus.DROPPED).order_by("path")
+    )
+    mine = None
+    if actor.employee is not None:
+        mine = Goal.objects.filter(period=period, employee=actor.employee).aggregate(
+            total=Count("id", filter=~Q(status=GoalStatus.DROPPED)),
+            drafts=Count("id", filter=Q(status=GoalStatus.DRAFT)),
+            weights=Sum("weight", filter=Q(status__in=COUNTED_STATUSES)),
+            weighted=Sum(F("weight") * F("progress"), filter=Q(status__in=COUNTED_STATUSES)),
+        )
+        mine["progress"] = (mine["weighted"] / mine["weights"]).quantize(Decimal("0.01")) if mine["weights"] else None
+    waiting = 0
+    if actor.employee is not None and actor.report_ids:
+        waiting = Goal.objects.filter(
+            period=period, level=GoalLevel.INDIVIDUAL, status=GoalStatus.DRAFT, employee_id__in=actor.report_ids
+        ).count()
+    return {"period": period, "strategy": strategy, "mine": mine, "waiting_for_me": waiting}

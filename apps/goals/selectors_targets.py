@@ -2,42 +2,15 @@
 manager, a goal's detail page and the check-in form. Each function runs a fixed number of
 queries whatever the number of goals it returns."""
 
-import datetime
-import uuid
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, prefetch_related_objects
 
-from .models import CLOSED_STATUSES, COUNTED_STATUSES, CheckIn, Goal, GoalLevel, GoalPeriod, GoalStatus, KeyIndicator
+from .models import CLOSED_STATUSES, COUNTED_STATUSES, CheckIn, Goal, GoalLevel, GoalStatus, KeyIndicator
 from .permissions import GoalActor, can_agree, can_check_in, can_edit_goal, visible_goals
 
 HUNDRED = Decimal("100")
-
-
-# --- Periods --------------------------------------------------------------------------------
-
-
-def period_list() -> list[GoalPeriod]:
-    """Every period of the organisation, newest first: one query."""
-    return list(GoalPeriod.objects.order_by("-starts_on", "name"))
-
-
-def pick_period(periods: list[GoalPeriod], requested: str | None, today: datetime.date) -> GoalPeriod | None:
-    """The period asked for in ?period=<public_id>, else the open one covering today, else the
-    latest. An unknown or malformed id falls back to the default rather than failing."""
-    if requested:
-        try:
-            wanted = uuid.UUID(requested)
-        except ValueError:
-            wanted = None
-        for period in periods:
-            if period.public_id == wanted:
-                return period
-    for period in periods:
-        if not period.is_closed and period.starts_on <= today <= period.ends_on:
-            return period
-    return periods[0] if periods else None
 
 
 # --- Work target cards ----------------------------------------------------------------------

@@ -11,7 +11,6 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django_htmx.http import trigger_client_event
 
@@ -22,6 +21,7 @@ from apps.tenancy.urls_helpers import org_reverse
 from ..forms_checkin import CheckInForm
 from ..models import Goal, GoalLevel, GoalStatus
 from ..permissions import GoalActor, can_check_in, can_create_goal, can_edit_goal, can_view_goal, require
+from ..selectors import chosen_period, periods_newest_first
 from ..selectors_targets import (
     actions_for,
     attach_actions,
@@ -34,8 +34,6 @@ from ..selectors_targets import (
     goal_indicators,
     goal_rolls_up,
     overall_progress,
-    period_list,
-    pick_period,
     position_suggestions,
     progress_source,
     team_with_target_counts,
@@ -75,8 +73,8 @@ def _period_query(request) -> str:
 
 
 def _targets_page(request, actor: GoalActor, employee, *, is_me: bool):
-    periods = period_list()
-    period = pick_period(periods, request.GET.get("period"), timezone.localdate())
+    periods = periods_newest_first()
+    period = chosen_period(periods, request.GET.get("period"))
     targets = []
     suggestions = []
     if employee is not None and period is not None:

@@ -1,3 +1,5 @@
+import datetime
+
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -42,3 +44,34 @@ def test_the_dashboard_costs_the_same_queries_for_a_bigger_team(alice_client, al
     small = count()
     factories.EmployeeFactory.create_batch(15, organization=org_a, unit=unit_a, manager=manager)
     assert count() == small
+
+
+def test_the_dashboard_shows_the_strategy_and_targets_waiting_for_agreement(alice_client, bob, org_a, alice):
+    from decimal import Decimal
+
+    from apps.goals.models import GoalLevel, GoalStatus
+
+    with tenant_scope(org_a):
+        period = factories.GoalPeriodFactory(
+            organization=org_a,
+            name="This year",
+            starts_on=datetime.date(2000, 1, 1),
+            ends_on=datetime.date(2999, 12, 31),
+        )
+        strategy = factories.GoalFactory(
+            organization=org_a, period=period, title="Delight customers", progress=Decimal("42")
+        )
+        factories.GoalFactory(
+            organization=org_a,
+            period=period,
+            level=GoalLevel.INDIVIDUAL,
+            parent=strategy,
+            employee=bob.employments.get(),
+            title="Bob's proposal",
+            status=GoalStatus.DRAFT,
+        )
+    page = alice_client.get(_dashboard(org_a))
+    summary = page.context["goals"]
+    assert [g.title for g in summary["strategy"]] == ["Delight customers"]
+    assert summary["waiting_for_me"] == 1
+    assert b"Where our strategy stands" in page.content and b"42%" in page.content
