@@ -86,7 +86,7 @@ def _signed_in(browser, live_server, email):
     page.locator('[name="username"]').fill(email)
     page.locator('[name="password"]').fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("link", name="My targets")).to_be_visible()
+    expect(page.get_by_role("navigation", name="Main").get_by_role("link", name="My targets")).to_be_visible()
     return page
 
 
