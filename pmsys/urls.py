@@ -15,6 +15,7 @@ tenant_patterns = [
     path("", report_views.dashboard, name="dashboard"),
     path("people/", include("apps.people.urls")),
     path("goals/", include("apps.goals.urls")),
+    path("cycles/", include("apps.cycles.urls")),
 ]
 
 urlpatterns = [

@@ -7,6 +7,7 @@ from decimal import Decimal
 import factory
 from django.contrib.auth import get_user_model
 
+from apps.cycles import models as cycles
 from apps.goals import models as goals
 from apps.people import models as people
 from apps.people.services import tree
@@ -189,3 +190,65 @@ class CheckInFactory(factory.django.DjangoModelFactory):
     goal = factory.SubFactory(GoalFactory, organization=factory.SelfAttribute("..organization"))
     percentage = Decimal("10")
     comment = "Under way"
+
+
+class RatingScaleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = cycles.RatingScale
+
+    organization = factory.SubFactory(OrganizationFactory)
+    name = factory.Sequence(lambda n: f"Scale {n}")
+
+
+class ScaleLevelFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = cycles.ScaleLevel
+
+    organization = factory.SubFactory(OrganizationFactory)
+    scale = factory.SubFactory(RatingScaleFactory, organization=factory.SelfAttribute("..organization"))
+    value = factory.Sequence(lambda n: Decimal(n + 1))
+    label = factory.LazyAttribute(lambda o: str(o.value))
+    band_from = factory.LazyAttribute(lambda o: o.value - Decimal("0.5"))
+
+
+class AppraisalTemplateFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = cycles.AppraisalTemplate
+
+    organization = factory.SubFactory(OrganizationFactory)
+    name = factory.Sequence(lambda n: f"Template {n}")
+    scale = factory.SubFactory(RatingScaleFactory, organization=factory.SelfAttribute("..organization"))
+
+
+class TemplateSectionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = cycles.TemplateSection
+
+    organization = factory.SubFactory(OrganizationFactory)
+    template = factory.SubFactory(AppraisalTemplateFactory, organization=factory.SelfAttribute("..organization"))
+    kind = cycles.SectionKind.COMPETENCIES
+    title = factory.Sequence(lambda n: f"Section {n}")
+    weight = Decimal("40")
+
+
+class CompetencyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = cycles.Competency
+
+    organization = factory.SubFactory(OrganizationFactory)
+    section = factory.SubFactory(TemplateSectionFactory, organization=factory.SelfAttribute("..organization"))
+    name = factory.Sequence(lambda n: f"Competency {n}")
+
+
+class CompetencyDescriptorFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = cycles.CompetencyDescriptor
+
+    organization = factory.SubFactory(OrganizationFactory)
+    competency = factory.SubFactory(CompetencyFactory, organization=factory.SelfAttribute("..organization"))
+    level = factory.SubFactory(
+        ScaleLevelFactory,
+        organization=factory.SelfAttribute("..organization"),
+        scale=factory.SelfAttribute("..competency.section.template.scale"),
+    )
+    text = "Shows it every day"

@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "apps.tenancy",
     "apps.people",
     "apps.goals",
+    "apps.cycles",
     "apps.reports",
 ]
 

@@ -1,0 +1,23 @@
+from django.urls import path
+
+from .views import scales, templates
+
+app_name = "cycles"
+
+# Object ids are public UUIDs named `<model_name>_id` (the cross-tenant test relies on it).
+urlpatterns = [
+    path("scales/", scales.scale_list, name="scale_list"),
+    path("scales/new/", scales.scale_create, name="scale_create"),
+    path("scales/<uuid:ratingscale_id>/", scales.scale_edit, name="scale_edit"),
+    path("templates/", templates.template_list, name="template_list"),
+    path("templates/new/", templates.template_create, name="template_create"),
+    path("templates/<uuid:appraisaltemplate_id>/", templates.template_detail, name="template_detail"),
+    path("templates/<uuid:appraisaltemplate_id>/edit/", templates.template_edit, name="template_edit"),
+    path("templates/<uuid:appraisaltemplate_id>/sections/new/", templates.section_create, name="section_create"),
+    path("sections/<uuid:templatesection_id>/edit/", templates.section_edit, name="section_edit"),
+    path("sections/<uuid:templatesection_id>/delete/", templates.section_delete, name="section_delete"),
+    path("sections/<uuid:templatesection_id>/move/", templates.section_move, name="section_move"),
+    path("sections/<uuid:templatesection_id>/competencies/new/", templates.competency_create, name="competency_create"),
+    path("competencies/<uuid:competency_id>/edit/", templates.competency_edit, name="competency_edit"),
+    path("competencies/<uuid:competency_id>/delete/", templates.competency_delete, name="competency_delete"),
+]
