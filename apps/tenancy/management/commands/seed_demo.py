@@ -11,6 +11,7 @@ from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from apps.cycles.demo import seed_appraisal_configuration
 from apps.goals.demo import seed_goal_cascade
 from apps.people.models import Employee, Grade, OrgUnit, Position, StaffClass, UnitKind
 from apps.people.services import tree
@@ -133,7 +134,11 @@ class Command(BaseCommand):
             )
             with transaction.atomic(), tenant_scope(organization):
                 created = _seed_organization(organization, plan, password_hash)
+                # A rating scale and two appraisal templates (skipped when the scale exists).
+                configured = seed_appraisal_configuration(organization)
             self.stdout.write(f"{name}: {created} new employee(s)")
+            if configured:
+                self.stdout.write(f"{name}: rating scale and appraisal templates created")
         # Acme also gets this year's goal cascade (skipped when the year already has goals).
         acme = Organization.objects.get(slug="acme")
         with transaction.atomic(), tenant_scope(acme):
