@@ -156,3 +156,174 @@ class CompetencyDescriptor(TenantModel):
 
     def __str__(self):
         return f"{self.competency} at {self.level}"
+
+
+# --- Cycles -------------------------------------------------------------------------------------
+
+
+class CycleStatus(models.TextChoices):
+    DRAFT = "draft", "Being prepared"
+    LAUNCHING = "launching", "Launching"
+    ACTIVE = "active", "Under way"
+    CLOSED = "closed", "Closed"
+
+
+class PhaseKind(models.TextChoices):
+    """The dated phases of a cycle, in the order they run."""
+
+    PLANNING = "planning", "Planning (targets agreed)"
+    MIDTERM = "midterm", "Mid-term review"
+    SELF_ASSESSMENT = "self_assessment", "Self-assessment"
+    APPRAISAL = "appraisal", "Appraisal by the appraising officer"
+    COUNTERSIGNING = "countersigning", "Countersigning"
+    RELEASE = "release", "Release of results"
+    ACKNOWLEDGEMENT = "acknowledgement", "Acknowledgement"
+
+
+PHASE_ORDER = {kind: rank for rank, kind in enumerate(PhaseKind.values)}
+
+
+class Cycle(TenantModel):
+    name = models.CharField(max_length=120)
+    description = models.TextField(blank=True)
+    period = models.ForeignKey("goals.GoalPeriod", on_delete=models.PROTECT, related_name="cycles")
+    status = models.CharField(max_length=20, choices=CycleStatus.choices, default=CycleStatus.DRAFT)
+    current_phase = models.CharField(max_length=30, choices=PhaseKind.choices, blank=True)
+    templates = models.ManyToManyField(AppraisalTemplate, through="CycleTemplate", related_name="cycles")
+    # Who takes part: people in these units (and their sub-units) at these grades, hired on or
+    # before the cut-off, less the exclusions. Empty unit or grade lists mean "all".
+    units = models.ManyToManyField("people.OrgUnit", blank=True, related_name="+")
+    grades = models.ManyToManyField("people.Grade", blank=True, related_name="+")
+    hired_on_or_before = models.DateField(null=True, blank=True)
+    excluded = models.ManyToManyField("people.Employee", blank=True, related_name="+")
+    appeal_window_days = models.PositiveSmallIntegerField(default=14)
+    # Launch progress, written by the launch task in batches and read by the page's progress bar.
+    launch_total = models.PositiveIntegerField(default=0)
+    launch_done = models.PositiveIntegerField(default=0)
+    launch_error = models.TextField(blank=True)
+    launched_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey("accounts.User", null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [models.UniqueConstraint(fields=["organization", "name"], name="cycles_cycle_name_unique")]
+
+    def __str__(self):
+        return self.name
+
+
+class CycleTemplate(TenantModel):
+    """A template a cycle assesses with, and the frozen copy it keeps from launch on."""
+
+    cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="cycle_templates")
+    template = models.ForeignKey(AppraisalTemplate, on_delete=models.PROTECT, related_name="+")
+    snapshot = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["cycle", "template"], name="cycles_cycletemplate_unique")]
+
+    def __str__(self):
+        return f"{self.cycle}: {self.template}"
+
+
+class CyclePhase(TenantModel):
+    cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="phases")
+    kind = models.CharField(max_length=30, choices=PhaseKind.choices)
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["starts_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["cycle", "kind"], name="cycles_phase_kind_unique"),
+            models.CheckConstraint(condition=models.Q(ends_at__gt=models.F("starts_at")), name="cycles_phase_dates"),
+        ]
+        indexes = [models.Index(fields=["organization", "ends_at"], name="cycles_phase_due_idx")]
+
+    def __str__(self):
+        return f"{self.cycle}: {self.get_kind_display()}"
+
+
+# --- Appraisals -----------------------------------------------------------------------------------
+
+
+class AppraisalState(models.TextChoices):
+    PLANNING = "planning", "Planning"
+    MIDTERM = "midterm", "Mid-term review"
+    SELF_ASSESSMENT = "self_assessment", "Self-assessment"
+    WITH_OFFICER = "with_officer", "With the appraising officer"
+    WITH_COUNTERSIGNING = "with_countersigning", "With the countersigning officer"
+    COUNTERSIGNED = "countersigned", "Countersigned"
+    RELEASED = "released", "Released"
+    ACKNOWLEDGED = "acknowledged", "Acknowledged"
+
+
+class Appraisal(TenantModel):
+    cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="appraisals")
+    employee = models.ForeignKey("people.Employee", on_delete=models.PROTECT, related_name="appraisals")
+    cycle_template = models.ForeignKey(CycleTemplate, on_delete=models.PROTECT, related_name="appraisals")
+    appraising_officer = models.ForeignKey(
+        "people.Employee", null=True, blank=True, on_delete=models.SET_NULL, related_name="appraisals_as_officer"
+    )
+    countersigning_officer = models.ForeignKey(
+        "people.Employee", null=True, blank=True, on_delete=models.SET_NULL, related_name="appraisals_as_countersigning"
+    )
+    state = models.CharField(max_length=30, choices=AppraisalState.choices, default=AppraisalState.PLANNING)
+    # Bumped on every save through the services: a form posted with an older version is told
+    # what changed instead of overwriting it.
+    version = models.PositiveIntegerField(default=1)
+    targets_seeded = models.BooleanField(default=False, editable=False)
+    overall_score = models.DecimalField(max_digits=6, decimal_places=2, null=True, blank=True)
+    overall_level = models.CharField(max_length=40, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["cycle", "employee"], name="cycles_appraisal_unique")]
+        indexes = [
+            models.Index(fields=["organization", "cycle", "state"], name="cycles_appraisal_state_idx"),
+            models.Index(fields=["organization", "appraising_officer"], name="cycles_appraisal_ao_idx"),
+            models.Index(fields=["organization", "countersigning_officer"], name="cycles_appraisal_co_idx"),
+            models.Index(fields=["organization", "employee"], name="cycles_appraisal_employee_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.cycle}: {self.employee}"
+
+
+class AppraisalTarget(TenantModel):
+    """A work target inside one appraisal: proposed at launch from the person's goals, agreed
+    in planning, rated at the end."""
+
+    appraisal = models.ForeignKey(Appraisal, on_delete=models.CASCADE, related_name="targets")
+    goal = models.ForeignKey("goals.Goal", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    title = models.CharField(max_length=300)
+    measure = models.CharField(max_length=300, blank=True)
+    weight = models.DecimalField(max_digits=5, decimal_places=2, default=Decimal("0"), validators=PERCENT)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "pk"]
+        indexes = [models.Index(fields=["organization", "appraisal"], name="cycles_target_appraisal_idx")]
+
+    def __str__(self):
+        return self.title
+
+
+class AppraisalEvent(TenantModel):
+    """Append-only: every transition of an appraisal, who made it and why."""
+
+    appraisal = models.ForeignKey(Appraisal, on_delete=models.CASCADE, related_name="events")
+    actor = models.ForeignKey("accounts.User", null=True, on_delete=models.SET_NULL, related_name="+")
+    from_state = models.CharField(max_length=30, blank=True)
+    to_state = models.CharField(max_length=30)
+    note = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["organization", "appraisal", "created_at"], name="cycles_event_appraisal_idx")]
+
+    def __str__(self):
+        return f"{self.appraisal}: {self.from_state} → {self.to_state}"

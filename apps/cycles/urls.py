@@ -1,11 +1,22 @@
 from django.urls import path
 
-from .views import scales, templates
+from .views import appraisals, cycles, scales, templates
 
 app_name = "cycles"
 
 # Object ids are public UUIDs named `<model_name>_id` (the cross-tenant test relies on it).
 urlpatterns = [
+    path("", cycles.cycle_list, name="cycle_list"),
+    path("new/", cycles.cycle_create, name="cycle_create"),
+    path("<uuid:cycle_id>/", cycles.cycle_detail, name="cycle_detail"),
+    path("<uuid:cycle_id>/edit/", cycles.cycle_edit, name="cycle_edit"),
+    path("<uuid:cycle_id>/phases/", cycles.cycle_phases, name="cycle_phases"),
+    path("<uuid:cycle_id>/participants/", cycles.cycle_participants, name="cycle_participants"),
+    path("<uuid:cycle_id>/launch/", cycles.cycle_launch, name="cycle_launch"),
+    path("<uuid:cycle_id>/progress/", cycles.cycle_progress, name="cycle_progress"),
+    path("<uuid:cycle_id>/appraisals/", appraisals.appraisal_list, name="appraisal_list"),
+    path("<uuid:cycle_id>/appraisals/reassign/", appraisals.officers_bulk_reassign, name="officers_bulk_reassign"),
+    path("appraisals/<uuid:appraisal_id>/officers/", appraisals.officers_reassign, name="officers_reassign"),
     path("scales/", scales.scale_list, name="scale_list"),
     path("scales/new/", scales.scale_create, name="scale_create"),
     path("scales/<uuid:ratingscale_id>/", scales.scale_edit, name="scale_edit"),

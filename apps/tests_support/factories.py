@@ -252,3 +252,60 @@ class CompetencyDescriptorFactory(factory.django.DjangoModelFactory):
         scale=factory.SelfAttribute("..competency.section.template.scale"),
     )
     text = "Shows it every day"
+
+
+class CycleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = cycles.Cycle
+
+    organization = factory.SubFactory(OrganizationFactory)
+    name = factory.Sequence(lambda n: f"Cycle {n}")
+    period = factory.SubFactory(GoalPeriodFactory, organization=factory.SelfAttribute("..organization"))
+
+
+class CycleTemplateFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = cycles.CycleTemplate
+
+    organization = factory.SubFactory(OrganizationFactory)
+    cycle = factory.SubFactory(CycleFactory, organization=factory.SelfAttribute("..organization"))
+    template = factory.SubFactory(AppraisalTemplateFactory, organization=factory.SelfAttribute("..organization"))
+
+
+class AppraisalFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = cycles.Appraisal
+
+    organization = factory.SubFactory(OrganizationFactory)
+    cycle_template = factory.SubFactory(CycleTemplateFactory, organization=factory.SelfAttribute("..organization"))
+    cycle = factory.SelfAttribute("cycle_template.cycle")
+    employee = factory.SubFactory(EmployeeFactory, organization=factory.SelfAttribute("..organization"))
+
+
+class CyclePhaseFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = cycles.CyclePhase
+
+    organization = factory.SubFactory(OrganizationFactory)
+    cycle = factory.SubFactory(CycleFactory, organization=factory.SelfAttribute("..organization"))
+    kind = cycles.PhaseKind.PLANNING
+    starts_at = factory.LazyFunction(lambda: datetime.datetime(2026, 1, 5, 9, tzinfo=datetime.UTC))
+    ends_at = factory.LazyFunction(lambda: datetime.datetime(2026, 2, 5, 17, tzinfo=datetime.UTC))
+
+
+class AppraisalTargetFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = cycles.AppraisalTarget
+
+    organization = factory.SubFactory(OrganizationFactory)
+    appraisal = factory.SubFactory(AppraisalFactory, organization=factory.SelfAttribute("..organization"))
+    title = factory.Sequence(lambda n: f"Target {n}")
+
+
+class AppraisalEventFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = cycles.AppraisalEvent
+
+    organization = factory.SubFactory(OrganizationFactory)
+    appraisal = factory.SubFactory(AppraisalFactory, organization=factory.SelfAttribute("..organization"))
+    to_state = cycles.AppraisalState.PLANNING
