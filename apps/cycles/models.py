@@ -276,6 +276,18 @@ class Appraisal(TenantModel):
     targets_seeded = models.BooleanField(default=False, editable=False)
     overall_score = models.DecimalField(max_digits=6, decimal_places=2, null=True, blank=True)
     overall_level = models.CharField(max_length=40, blank=True)
+    # Written by the appraising officer.
+    overall_assessment = models.TextField(blank=True)
+    training_recommendations = models.TextField(blank=True)
+    # Written by the countersigning officer: agreement, or a differing view with reasons.
+    countersigning_agrees = models.BooleanField(null=True, blank=True)
+    countersigning_remarks = models.TextField(blank=True)
+    # Meetings and the appraisee's last word.
+    midterm_meeting_on = models.DateField(null=True, blank=True)
+    feedback_interview_on = models.DateField(null=True, blank=True)
+    acknowledgement_comment = models.TextField(blank=True)
+    released_at = models.DateTimeField(null=True, blank=True)
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -302,6 +314,15 @@ class AppraisalTarget(TenantModel):
     measure = models.CharField(max_length=300, blank=True)
     weight = models.DecimalField(max_digits=5, decimal_places=2, default=Decimal("0"), validators=PERCENT)
     order = models.PositiveSmallIntegerField(default=0)
+    # Planning: both sides agree the target before the phase ends.
+    agreed_by_appraisee_at = models.DateTimeField(null=True, blank=True)
+    agreed_by_officer_at = models.DateTimeField(null=True, blank=True)
+    midterm_note = models.TextField(blank=True)
+    # Self-assessment, then the appraising officer's rating (values of the cycle's frozen scale).
+    achievement = models.TextField(blank=True)
+    self_rating = models.DecimalField(max_digits=6, decimal_places=2, null=True, blank=True)
+    officer_rating = models.DecimalField(max_digits=6, decimal_places=2, null=True, blank=True)
+    officer_comment = models.TextField(blank=True)
 
     class Meta:
         ordering = ["order", "pk"]
@@ -327,3 +348,65 @@ class AppraisalEvent(TenantModel):
 
     def __str__(self):
         return f"{self.appraisal}: {self.from_state} → {self.to_state}"
+
+
+class CompetencyRating(TenantModel):
+    """One competency of the frozen template, rated in one appraisal (keys refer to the snapshot)."""
+
+    appraisal = models.ForeignKey(Appraisal, on_delete=models.CASCADE, related_name="competency_ratings")
+    competency_key = models.CharField(max_length=40)
+    self_rating = models.DecimalField(max_digits=6, decimal_places=2, null=True, blank=True)
+    officer_rating = models.DecimalField(max_digits=6, decimal_places=2, null=True, blank=True)
+    officer_comment = models.TextField(blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["appraisal", "competency_key"], name="cycles_competency_rating_unique")
+        ]
+        indexes = [models.Index(fields=["organization", "appraisal"], name="cycles_comprating_appr_idx")]
+
+    def __str__(self):
+        return f"{self.appraisal}: {self.competency_key}"
+
+
+class SectionResponse(TenantModel):
+    """What is written in a non-scored section (general comments, training needs, career wishes)."""
+
+    appraisal = models.ForeignKey(Appraisal, on_delete=models.CASCADE, related_name="section_responses")
+    section_key = models.CharField(max_length=40)
+    appraisee_text = models.TextField(blank=True)
+    officer_text = models.TextField(blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["appraisal", "section_key"], name="cycles_section_response_unique")
+        ]
+        indexes = [models.Index(fields=["organization", "appraisal"], name="cycles_response_appr_idx")]
+
+    def __str__(self):
+        return f"{self.appraisal}: {self.section_key}"
+
+
+class RatingChange(TenantModel):
+    """Append-only history of every rating and comment of an appraisal: nothing is overwritten
+    silently, a moderation or appeal change included."""
+
+    appraisal = models.ForeignKey(Appraisal, on_delete=models.CASCADE, related_name="rating_changes")
+    actor = models.ForeignKey("accounts.User", null=True, on_delete=models.SET_NULL, related_name="+")
+    subject = models.CharField(
+        max_length=80, help_text="What changed: a target, a competency, a section or the appraisal."
+    )
+    subject_key = models.CharField(max_length=40, blank=True)
+    field = models.CharField(max_length=60)
+    old_value = models.TextField(blank=True)
+    new_value = models.TextField(blank=True)
+    reason = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["organization", "appraisal", "created_at"], name="cycles_change_appr_idx")]
+
+    def __str__(self):
+        return f"{self.appraisal}: {self.subject} {self.field}"
