@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import appraisals, cycles, scales, templates
+from .views import appraisal, appraisals, cycles, overview, rating, scales, self_assessment, tasks, templates
 
 app_name = "cycles"
 
@@ -17,6 +17,19 @@ urlpatterns = [
     path("<uuid:cycle_id>/appraisals/", appraisals.appraisal_list, name="appraisal_list"),
     path("<uuid:cycle_id>/appraisals/reassign/", appraisals.officers_bulk_reassign, name="officers_bulk_reassign"),
     path("appraisals/<uuid:appraisal_id>/officers/", appraisals.officers_reassign, name="officers_reassign"),
+    # The appraisal in the browser, screen by screen.
+    path("tasks/", tasks.my_tasks, name="my_tasks"),
+    path("<uuid:cycle_id>/overview/", overview.cycle_overview, name="cycle_overview"),
+    path("<uuid:cycle_id>/release/", overview.cycle_release, name="cycle_release"),
+    path("appraisals/<uuid:appraisal_id>/", appraisal.appraisal_detail, name="appraisal_detail"),
+    path("appraisals/<uuid:appraisal_id>/targets/", appraisal.planning_targets, name="planning_targets"),
+    path("appraisals/<uuid:appraisal_id>/midterm/", appraisal.midterm, name="midterm"),
+    path("appraisals/<uuid:appraisal_id>/step/", appraisal.appraisal_step, name="appraisal_step"),
+    path("appraisals/<uuid:appraisal_id>/self-assessment/", self_assessment.self_assessment, name="self_assessment"),
+    path("appraisals/<uuid:appraisal_id>/autosave/", self_assessment.autosave, name="autosave"),
+    path("appraisals/<uuid:appraisal_id>/rating/", rating.rating, name="rating"),
+    path("appraisals/<uuid:appraisal_id>/countersigning/", rating.countersigning, name="countersigning"),
+    path("appraisals/<uuid:appraisal_id>/acknowledge/", rating.acknowledge, name="acknowledge"),
     path("scales/", scales.scale_list, name="scale_list"),
     path("scales/new/", scales.scale_create, name="scale_create"),
     path("scales/<uuid:ratingscale_id>/", scales.scale_edit, name="scale_edit"),
