@@ -309,3 +309,31 @@ class AppraisalEventFactory(factory.django.DjangoModelFactory):
     organization = factory.SubFactory(OrganizationFactory)
     appraisal = factory.SubFactory(AppraisalFactory, organization=factory.SelfAttribute("..organization"))
     to_state = cycles.AppraisalState.PLANNING
+
+
+class CompetencyRatingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = cycles.CompetencyRating
+
+    organization = factory.SubFactory(OrganizationFactory)
+    appraisal = factory.SubFactory(AppraisalFactory, organization=factory.SelfAttribute("..organization"))
+    competency_key = factory.Sequence(lambda n: f"competency-{n}")
+
+
+class SectionResponseFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = cycles.SectionResponse
+
+    organization = factory.SubFactory(OrganizationFactory)
+    appraisal = factory.SubFactory(AppraisalFactory, organization=factory.SelfAttribute("..organization"))
+    section_key = factory.Sequence(lambda n: f"section-{n}")
+
+
+class RatingChangeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = cycles.RatingChange
+
+    organization = factory.SubFactory(OrganizationFactory)
+    appraisal = factory.SubFactory(AppraisalFactory, organization=factory.SelfAttribute("..organization"))
+    subject = "target"
+    field = "officer_rating"
