@@ -12,6 +12,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from apps.cycles.demo import seed_appraisal_configuration
+from apps.cycles.demo_cycle import seed_demo_cycle
 from apps.goals.demo import seed_goal_cascade
 from apps.people.models import Employee, Grade, OrgUnit, Position, StaffClass, UnitKind
 from apps.people.services import tree
@@ -144,6 +145,10 @@ class Command(BaseCommand):
         with transaction.atomic(), tenant_scope(acme):
             goals = seed_goal_cascade(acme)
         self.stdout.write(f"Acme Industries: {goals} new goal(s)")
+        # Then acme's appraisal cycle on that period, launched (skipped when it exists).
+        with transaction.atomic(), tenant_scope(acme):
+            appraisals = seed_demo_cycle(acme)
+        self.stdout.write(f"Acme Industries: appraisal cycle with {appraisals} new appraisal(s)")
         # One person in both organisations shows the organisation switcher.
         _ensure_member("consultant@pmsys.test", "Casey Consultant", password_hash, "acme", Role.MEMBER)
         _ensure_member("consultant@pmsys.test", "Casey Consultant", password_hash, "globex", Role.MEMBER)
