@@ -1,0 +1,262 @@
+"""Reads behind "My appraisal tasks", the HR cycle overview and the release page.
+
+Each page reads a fixed number of queries whatever the number of appraisals, units or tasks:
+the appraisals come in one query (with their counts annotated), the per-unit figures in one
+SQL aggregate grouped by the unit's path prefix.
+"""
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Case, Count, DateTimeField, Prefetch, Q, QuerySet, Value, When
+from django.db.models.functions import Substr
+from django.utils import timezone
+
+from apps.people.models import OrgUnit
+from apps.people.services.tree import segment
+
+from .models import Appraisal, AppraisalState, Cycle, CyclePhase, CycleStatus, PhaseKind
+
+S = AppraisalState
+
+# The phase by whose end an appraisal in a state should have moved on. An appraisal still in
+# that state once the phase has ended is overdue (e.g. still self_assessment after the
+# self-assessment phase closed). Acknowledged is done: it belongs to no phase.
+STATE_PHASE = {
+    S.PLANNING: PhaseKind.PLANNING,
+    S.MIDTERM: PhaseKind.MIDTERM,
+    S.SELF_ASSESSMENT: PhaseKind.SELF_ASSESSMENT,
+    S.WITH_OFFICER: PhaseKind.APPRAISAL,
+    S.WITH_COUNTERSIGNING: PhaseKind.COUNTERSIGNING,
+    S.COUNTERSIGNED: PhaseKind.RELEASE,
+    S.RELEASED: PhaseKind.ACKNOWLEDGEMENT,
+}
+
+RELEASE_PHASES = (PhaseKind.RELEASE, PhaseKind.ACKNOWLEDGEMENT)
+OVERDUE_LIMIT = 50
+DUE_SOON = datetime.timedelta(days=7)
+_SEGMENT = len(segment(0))  # characters of one level of a unit path
+
+
+def _phase_ends(cycle: Cycle) -> dict[str, datetime.datetime]:
+    """Phase kind → end, from phases prefetched on the cycle."""
+    return {phase.kind: phase.ends_at for phase in cycle.phases.all()}
+
+
+def due_for(state: str, cycle: Cycle) -> datetime.datetime | None:
+    """When an appraisal in `state` is due: the end of the phase its state belongs to — which
+    is the cycle's current phase while work keeps to the schedule — else the current phase's."""
+    ends = _phase_ends(cycle)
+    return ends.get(STATE_PHASE.get(state)) or ends.get(cycle.current_phase)
+
+
+# --- My tasks -------------------------------------------------------------------------------
+
+
+@dataclass
+class Task:
+    appraisal: Appraisal
+    role: str  # "appraisee", "officer", "countersigning"
+    label: str
+    url_name: str
+    due: datetime.datetime | None
+    overdue: bool = False
+    due_soon: bool = False
+
+
+@dataclass
+class MyTasks:
+    as_appraisee: list[Task] = field(default_factory=list)
+    as_officer: list[Task] = field(default_factory=list)
+    as_countersigning: list[Task] = field(default_factory=list)
+    hr_cycles: list[Cycle] = field(default_factory=list)
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.as_appraisee or self.as_officer or self.as_countersigning or self.hr_cycles)
+
+    @property
+    def count(self) -> int:
+        return len(self.as_appraisee) + len(self.as_officer) + len(self.as_countersigning)
+
+
+def active_cycles() -> QuerySet[Cycle]:
+    return Cycle.objects.filter(status=CycleStatus.ACTIVE).prefetch_related(
+        Prefetch("phases", queryset=CyclePhase.objects.order_by("starts_at"))
+    )
+
+
+def my_tasks(*, employee, is_hr: bool, now: datetime.datetime | None = None) -> MyTasks:
+    """What waits for one person across the active cycles: three queries for the cycles and
+    their phases and the person's appraisals, one more for HR's per-cycle counts."""
+    now = now or timezone.now()
+    cycles = {cycle.pk: cycle for cycle in active_cycles()}
+    tasks = MyTasks()
+    if is_hr:
+        tasks.hr_cycles = _with_hr_counts(list(cycles.values()))
+    if employee is None or not cycles:
+        return tasks
+    appraisals = (
+        Appraisal.objects.filter(cycle_id__in=cycles)
+        .filter(Q(employee=employee) | Q(appraising_officer=employee) | Q(countersigning_officer=employee))
+        .select_related("employee")
+        .annotate(
+            target_count=Count("targets"),
+            open_for_appraisee=Count("targets", filter=Q(targets__agreed_by_appraisee_at__isnull=True)),
+            open_for_officer=Count("targets", filter=Q(targets__agreed_by_officer_at__isnull=True)),
+        )
+        .order_by("employee__last_name", "employee__first_name", "pk")
+    )
+    for appraisal in appraisals:
+        appraisal.cycle = cycles[appraisal.cycle_id]  # shared, with its phases: no query per row
+        for role_list, task in _tasks_of(appraisal, employee):
+            task.due = due_for(appraisal.state, appraisal.cycle)
+            task.overdue = task.due is not None and task.due < now
+            task.due_soon = not task.overdue and task.due is not None and task.due - now < DUE_SOON
+            getattr(tasks, role_list).append(task)
+    for role_list in ("as_appraisee", "as_officer", "as_countersigning"):
+        # Most urgent first; undated last.
+        getattr(tasks, role_list).sort(key=lambda t: (t.due is None, t.due or now))
+    return tasks
+
+
+def _tasks_of(appraisal: Appraisal, employee):
+    """The tasks one appraisal gives the person, by the role they hold on it."""
+    state = appraisal.state
+    name = appraisal.employee.full_name
+    if appraisal.employee_id == employee.pk:
+        if state == S.PLANNING and (not appraisal.target_count or appraisal.open_for_appraisee):
+            yield "as_appraisee", Task(appraisal, "appraisee", "Agree your work targets", "cycles:planning_targets", None)
+        elif state == S.SELF_ASSESSMENT:
+            yield "as_appraisee", Task(
+                appraisal, "appraisee", "Fill in and submit your self-assessment", "cycles:self_assessment", None
+            )
+        elif state == S.RELEASED:
+            yield "as_appraisee", Task(appraisal, "appraisee", "Read and acknowledge your result", "cycles:acknowledge", None)
+    if appraisal.appraising_officer_id == employee.pk:
+        if state == S.PLANNING and (not appraisal.target_count or appraisal.open_for_officer):
+            yield "as_officer", Task(appraisal, "officer", f"Agree work targets with {name}", "cycles:planning_targets", None)
+        elif state == S.WITH_OFFICER:
+            yield "as_officer", Task(appraisal, "officer", f"Rate {name}", "cycles:rating", None)
+        elif state == S.RELEASED and appraisal.feedback_interview_on is None:
+            yield "as_officer", Task(
+                appraisal, "officer", f"Hold the feedback interview with {name}", "cycles:appraisal_detail", None
+            )
+    if appraisal.countersigning_officer_id == employee.pk and state == S.WITH_COUNTERSIGNING:
+        yield "as_countersigning", Task(
+            appraisal, "countersigning", f"Countersign {name}'s appraisal", "cycles:countersigning", None
+        )
+
+
+def _with_hr_counts(cycles: list[Cycle]) -> list[Cycle]:
+    """Each active cycle with its appraisal count, how many are done and how many wait for release."""
+    counts = defaultdict(dict)
+    if cycles:
+        rows = (
+            Appraisal.objects.filter(cycle_id__in=[c.pk for c in cycles])
+            .values("cycle_id", "state")
+            .annotate(n=Count("pk"))
+            .order_by()
+        )
+        for row in rows:
+            counts[row["cycle_id"]][row["state"]] = row["n"]
+    for cycle in cycles:
+        by_state = counts[cycle.pk]
+        cycle.appraisal_total = sum(by_state.values())
+        cycle.to_release = by_state.get(S.COUNTERSIGNED, 0)
+        cycle.finished = by_state.get(S.ACKNOWLEDGED, 0)
+        cycle.phase_ends = _phase_ends(cycle).get(cycle.current_phase)
+    return cycles
+
+
+# --- Cycle overview -------------------------------------------------------------------------
+
+
+@dataclass
+class UnitRow:
+    unit: OrgUnit | None
+    counts: dict = field(default_factory=dict)
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+    def segments(self) -> list[dict]:
+        """Share of each state, for the stacked bar (states with none left out)."""
+        total = self.total
+        return [
+            {"state": state, "label": label, "count": self.counts.get(state, 0),
+             "percent": round(self.counts.get(state, 0) * 100 / total, 1)}
+            for state, label in S.choices
+            if total and self.counts.get(state)
+        ]
+
+    def cells(self) -> list[int]:
+        return [self.counts.get(state, 0) for state in S.values]
+
+
+def overview_counts(cycle: Cycle) -> tuple[list[UnitRow], UnitRow]:
+    """Counts by state for the top two levels of the unit tree, each over its whole subtree,
+    and the totals. One aggregate grouped by the first two segments of the appraisee's unit
+    path (a path prefix), plus one query for the units themselves."""
+    prefix = Substr("employee__unit__path", 1, 2 * _SEGMENT)
+    rows = (
+        Appraisal.objects.filter(cycle=cycle)
+        .annotate(prefix=prefix)
+        .values("prefix", "state")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    units = list(OrgUnit.objects.filter(depth__lte=1).order_by("path"))
+    by_path = {unit.path: UnitRow(unit) for unit in units}
+    totals = UnitRow(None)
+    for row in rows:
+        prefix_path, state, n = row["prefix"], row["state"], row["n"]
+        totals.counts[state] = totals.counts.get(state, 0) + n
+        # The level-two unit (if the person sits at or below one) and the root above it.
+        for path in {prefix_path, prefix_path[:_SEGMENT]}:
+            unit_row = by_path.get(path)
+            if unit_row is not None:
+                unit_row.counts[state] = unit_row.counts.get(state, 0) + n
+    return [by_path[unit.path] for unit in units], totals
+
+
+def overdue_appraisals(cycle: Cycle, *, now: datetime.datetime | None = None, limit: int = OVERDUE_LIMIT):
+    """Appraisals still in a state whose phase has ended: the first `limit`, oldest phase end
+    first, and how many there are in all. Phases come prefetched on the cycle."""
+    now = now or timezone.now()
+    ended = {kind for kind, ends_at in _phase_ends(cycle).items() if ends_at < now}
+    late_states = [state for state, kind in STATE_PHASE.items() if kind in ended]
+    if not late_states:
+        return [], 0
+    ends = _phase_ends(cycle)
+    queryset = Appraisal.objects.filter(cycle=cycle, state__in=late_states)
+    # Longest overdue first: order by the end of the phase each state belongs to.
+    due = Case(
+        *[When(state=state, then=Value(ends[STATE_PHASE[state]])) for state in late_states],
+        output_field=DateTimeField(),
+    )
+    items = list(
+        queryset.select_related("employee__unit", "appraising_officer", "countersigning_officer")
+        .annotate(due=due)
+        .order_by("due", "employee__last_name", "employee__first_name", "pk")[:limit]
+    )
+    return items, len(items) if len(items) < limit else queryset.count()
+
+
+def cycle_for_overview() -> QuerySet[Cycle]:
+    return Cycle.objects.select_related("period").prefetch_related(
+        Prefetch("phases", queryset=CyclePhase.objects.order_by("starts_at"))
+    )
+
+
+# --- Release --------------------------------------------------------------------------------
+
+
+def releasable(cycle: Cycle, unit: OrgUnit | None = None) -> QuerySet[Appraisal]:
+    """Countersigned appraisals of the cycle, in the unit and its sub-units when one is given."""
+    queryset = Appraisal.objects.filter(cycle=cycle, state=S.COUNTERSIGNED)
+    if unit is not None:
+        queryset = queryset.filter(employee__unit__path__startswith=unit.path)
+    return queryset
