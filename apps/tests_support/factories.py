@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model
 
 from apps.cycles import models as cycles
 from apps.goals import models as goals
+from apps.notifications import models as notifications
 from apps.people import models as people
 from apps.people.services import tree
 from apps.tenancy.models import AuditEvent, Membership, Organization, Role
@@ -337,3 +338,13 @@ class RatingChangeFactory(factory.django.DjangoModelFactory):
     appraisal = factory.SubFactory(AppraisalFactory, organization=factory.SelfAttribute("..organization"))
     subject = "target"
     field = "officer_rating"
+
+
+class NotificationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = notifications.Notification
+
+    organization = factory.SubFactory(OrganizationFactory)
+    recipient = factory.SubFactory(UserFactory)
+    kind = notifications.Kind.PHASE_OPENED
+    title = factory.Sequence(lambda n: f"Notification {n}")

@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "apps.people",
     "apps.goals",
     "apps.cycles",
+    "apps.notifications",
     "apps.reports",
 ]
 
