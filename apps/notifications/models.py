@@ -66,3 +66,21 @@ class Notification(TenantModel):
 
     def __str__(self):
         return self.title
+
+
+class Preference(TenantModel):
+    """A person's choices about notification e-mail in one organisation. No row means the
+    defaults: every e-mail on. Essential e-mail (deadlines someone is responsible for) ignores
+    `email_non_essential`."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    email_non_essential = models.BooleanField(
+        default=True, help_text="E-mail me about events too, not only about deadlines I am responsible for."
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["organization", "user"], name="notif_preference_unique")]
+
+    def __str__(self):
+        return f"{self.user}: e-mail {'all' if self.email_non_essential else 'essential only'}"

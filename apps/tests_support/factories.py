@@ -348,3 +348,11 @@ class NotificationFactory(factory.django.DjangoModelFactory):
     recipient = factory.SubFactory(UserFactory)
     kind = notifications.Kind.PHASE_OPENED
     title = factory.Sequence(lambda n: f"Notification {n}")
+
+
+class PreferenceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = notifications.Preference
+
+    organization = factory.SubFactory(OrganizationFactory)
+    user = factory.SubFactory(UserFactory)
