@@ -16,6 +16,7 @@ from apps.people.models import Employee
 from apps.tenancy import audit
 from apps.tenancy.permissions import require_hr_admin
 
+from .. import notices
 from ..models import (
     Appraisal,
     AppraisalEvent,
@@ -126,6 +127,7 @@ def run_launch(cycle: Cycle) -> int:
     Cycle.objects.filter(pk=cycle.pk, status=CycleStatus.LAUNCHING).update(
         status=CycleStatus.ACTIVE, launched_at=timezone.now(), launch_done=len(people)
     )
+    notices.cycle_launched(cycle)
     audit.record(
         organization=cycle.organization,
         actor=None,

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from apps.tenancy import audit
 
-from .. import permissions
+from .. import notices, permissions
 from ..models import Appraisal, AppraisalState, AppraisalTarget, RatingChange, SectionKind
 from ..selectors_appraisal import goal_choices
 from ..workflow import Role
@@ -216,4 +216,5 @@ def target_agree(*, actor, employee, membership, appraisal: Appraisal, expected_
         summary="Targets agreed",
         changes={"sides": sorted(f.removesuffix("_at") for f in fields)},
     )
+    notices.targets_awaiting_agreement(appraisal, Role.APPRAISEE if Role.OFFICER in roles else Role.OFFICER)
     return appraisal

@@ -13,6 +13,7 @@ from django.utils import timezone
 from apps.tenancy import audit
 from apps.tenancy.permissions import require_hr_admin
 
+from .. import notices
 from ..models import Appraisal, AppraisalEvent, AppraisalState, Cycle, CycleStatus
 from ..selectors_tasks import RELEASE_PHASES, releasable
 
@@ -27,15 +28,15 @@ def release_results(*, actor, membership, cycle: Cycle, unit=None) -> int:
     if cycle.status != CycleStatus.ACTIVE or cycle.current_phase not in RELEASE_PHASES:
         phase = cycle.get_current_phase_display().lower() if cycle.current_phase else "preparation"
         raise ValidationError(
-            {"__all__": f"Results are released during the release and acknowledgement phases; "
-                        f"this cycle is in its {phase} phase."}
+            {
+                "__all__": f"Results are released during the release and acknowledgement phases; "
+                f"this cycle is in its {phase} phase."
+            }
         )
     if unit is not None and unit.organization_id != cycle.organization_id:
         raise ValidationError({"unit": "Choose a unit of this organisation."})
 
-    ids = list(
-        releasable(cycle, unit).select_for_update(of=("self",)).order_by("pk").values_list("pk", flat=True)
-    )
+    ids = list(releasable(cycle, unit).select_for_update(of=("self",)).order_by("pk").values_list("pk", flat=True))
     if not ids:
         return 0
     now = timezone.now()
@@ -57,6 +58,7 @@ def release_results(*, actor, membership, cycle: Cycle, unit=None) -> int:
         ],
         batch_size=2000,
     )
+    notices.results_released(Appraisal.objects.filter(pk__in=ids))
     scope = unit.name if unit is not None else "all units"
     audit.record(
         organization=cycle.organization,

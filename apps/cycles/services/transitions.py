@@ -8,6 +8,7 @@ from django.db.models import F
 
 from apps.tenancy import audit
 
+from .. import notices
 from ..models import Appraisal, AppraisalEvent
 from ..workflow import ACTIONS, roles_of, transition_for
 
@@ -74,5 +75,6 @@ def appraisal_transition(
         summary=f"{source} → {transition.target}",
         changes={"note": note.strip()} if note.strip() else {},
     )
+    notices.after_transition(appraisal, action=action, note=note.strip())
     appraisal.refresh_from_db(fields=["state", "version"])
     return appraisal
