@@ -410,3 +410,38 @@ class RatingChange(TenantModel):
 
     def __str__(self):
         return f"{self.appraisal}: {self.subject} {self.field}"
+
+
+# --- Phase changes --------------------------------------------------------------------------------
+
+
+class PhaseChangeKind(models.TextChoices):
+    ADVANCED = "advanced", "Moved on"
+    EXTENDED = "extended", "Extended"
+
+
+class PhaseChange(TenantModel):
+    """Append-only: every move of a cycle from one phase to the next (by its schedule, or by HR
+    ahead of it) and every extension of a phase's end, with who did it and why.
+
+    `to_phase` is blank when the last phase ended and the cycle closed. `actor` is null when
+    the schedule moved the cycle; `due_at` is then the phase end that made it due, so a late
+    tick (a worker that was down) shows how late it caught up."""
+
+    cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="phase_changes")
+    kind = models.CharField(max_length=20, choices=PhaseChangeKind.choices, default=PhaseChangeKind.ADVANCED)
+    from_phase = models.CharField(max_length=30, choices=PhaseKind.choices, blank=True)
+    to_phase = models.CharField(max_length=30, choices=PhaseKind.choices, blank=True)
+    due_at = models.DateTimeField(null=True, blank=True)
+    previous_ends_at = models.DateTimeField(null=True, blank=True)
+    new_ends_at = models.DateTimeField(null=True, blank=True)
+    actor = models.ForeignKey("accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    reason = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["organization", "cycle", "created_at"], name="cycles_phasechange_cycle_idx")]
+
+    def __str__(self):
+        return f"{self.cycle}: {self.from_phase} → {self.to_phase or 'closed'}"

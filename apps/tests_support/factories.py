@@ -340,6 +340,16 @@ class RatingChangeFactory(factory.django.DjangoModelFactory):
     field = "officer_rating"
 
 
+class PhaseChangeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = cycles.PhaseChange
+
+    organization = factory.SubFactory(OrganizationFactory)
+    cycle = factory.SubFactory(CycleFactory, organization=factory.SelfAttribute("..organization"))
+    from_phase = cycles.PhaseKind.PLANNING
+    to_phase = cycles.PhaseKind.MIDTERM
+
+
 class NotificationFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = notifications.Notification

@@ -154,7 +154,11 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "UTC"
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE: dict = {
+    # Moves cycles whose phase has ended. Deadlines live in the database, not in the broker:
+    # a tick that finds its worker down expires, and the next live tick catches up.
+    "cycles.tick_phases": {"task": "cycles.tick_phases", "schedule": 60.0, "options": {"expires": 55}},
+}
 
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "pmsys <no-reply@pmsys.local>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL

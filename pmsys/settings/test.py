@@ -1,7 +1,7 @@
 """Test settings: real PostgreSQL and Redis, fast hashing, mail kept in memory."""
 
 from .base import *  # noqa: F403
-from .env import env_str
+from .env import env_int, env_str
 
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -14,3 +14,9 @@ CACHES = {
     }
 }
 AXES_ENABLED = True
+
+# A worker started by the tests (apps/tests_support/celery_worker.py) gets its own queue, so it
+# never takes tasks other tests or other test runs queue, and a short visibility timeout, so a
+# task of a worker killed with -9 is handed out again within seconds after a restart.
+CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_TASK_DEFAULT_QUEUE", "celery")
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600)}
