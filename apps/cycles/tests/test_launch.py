@@ -89,6 +89,65 @@ def test_launch_creates_one_appraisal_per_participant_with_officers_and_targets(
         assert world["cycle"].__class__.objects.get(pk=world["cycle"].pk).status == CycleStatus.ACTIVE
 
 
+def test_targets_are_proposed_from_own_goals_first_then_the_posts_targets_not_taken_yet(alice, bob, org_a, world):
+    with tenant_scope(org_a):
+        bob_employee = bob.employments.get()
+        post = factories.PositionFactory(organization=org_a, unit=bob_employee.unit)
+        bob_employee.position = post
+        bob_employee.save()
+        unit_goal = factories.GoalFactory(organization=org_a, period=world["period"])
+
+        def post_target(title, status=GoalStatus.ACTIVE):
+            return factories.GoalFactory(
+                organization=org_a,
+                period=world["period"],
+                level=GoalLevel.POSITION,
+                position=post,
+                parent=unit_goal,
+                title=title,
+                status=status,
+            )
+
+        taken, untaken = post_target("Close cases in a week"), post_target("Train two colleagues")
+        post_target("Retired target", status=GoalStatus.DROPPED)
+        for title, source, status in [
+            ("Close my cases in five days", taken, GoalStatus.ACTIVE),
+            ("Draft idea", None, GoalStatus.DRAFT),
+            ("Dropped idea", None, GoalStatus.DROPPED),
+        ]:
+            factories.GoalFactory(
+                organization=org_a,
+                period=world["period"],
+                level=GoalLevel.INDIVIDUAL,
+                employee=bob_employee,
+                parent=taken,
+                source=source,
+                title=title,
+                weight=Decimal("50"),
+                status=status,
+            )
+        other_period = factories.GoalPeriodFactory(organization=org_a, name="2025")
+        factories.GoalFactory(
+            organization=org_a,
+            period=other_period,
+            level=GoalLevel.INDIVIDUAL,
+            employee=bob_employee,
+            title="Last year's target",
+            status=GoalStatus.ACTIVE,
+        )
+    _launch(alice, org_a, world)
+    with tenant_scope(org_a):
+        targets = list(Appraisal.objects.get(employee=bob_employee).targets.order_by("order"))
+    assert [(t.order, t.title, t.weight) for t in targets] == [
+        (1, "Close my cases in five days", Decimal("50")),
+        (2, "Draft idea", Decimal("50")),
+        (3, "Train two colleagues", Decimal("0")),
+    ]
+    assert targets[2].goal_id == untaken.pk
+    assert all(t.public_id and t.organization_id == org_a.pk for t in targets)
+    assert len({t.public_id for t in targets}) == 3
+
+
 def test_launching_twice_creates_nothing_twice(alice, org_a, world):
     _launch(alice, org_a, world)
     with tenant_scope(org_a):
