@@ -10,6 +10,7 @@ from django_scopes import scopes_disabled
 
 from apps.tenancy.models import Role
 from apps.tests_support import factories
+from apps.tests_support.celery_worker import celery_worker, celery_worker_factory  # noqa: F401  (fixtures)
 
 
 @pytest.hookimpl(wrapper=True)
