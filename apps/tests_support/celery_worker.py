@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import contextlib
 import itertools
+import json
 import os
 import signal
 import subprocess
@@ -226,8 +227,14 @@ class CeleryWorker:
         self.kill()
         with celery_app.connection_for_write(self.broker_url) as connection:
             client = connection.default_channel.client
-            # The queue, its routing entries and the results of what this test sent. The
-            # shared "unacked" hash stays: other runs' workers may have entries in it.
+            # Tasks the killed worker held stay in the shared "unacked" hash; drop this
+            # queue's, or a later worker would restore them into a queue nobody reads.
+            for tag, payload in client.hscan_iter("unacked"):
+                with contextlib.suppress(ValueError, IndexError):
+                    if json.loads(payload)[2] == self.queue:
+                        client.hdel("unacked", tag)
+                        client.zrem("unacked_index", tag)
+            # The queue, its routing entries and the results of what this test sent.
             client.delete(self.queue, f"_kombu.binding.{self.queue}", f"_kombu.binding_permanent.{self.queue}")
             if self._sent:
                 client.delete(*(f"celery-task-meta-{task_id}" for task_id in self._sent))
