@@ -84,3 +84,7 @@ class Preference(TenantModel):
 
     def __str__(self):
         return f"{self.user}: e-mail {'all' if self.email_non_essential else 'essential only'}"
+
+
+# Reminder rules and the reminder log live in their own module (one use case per file).
+from .models_reminders import ReminderKind, ReminderLog, ReminderRole, ReminderRule  # noqa: E402, F401

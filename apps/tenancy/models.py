@@ -1,6 +1,7 @@
 """The tenant (Organization), who belongs to it (Membership), the base of every
 tenant-owned model, and the audit trail every service writes to."""
 
+import datetime
 import uuid
 import zoneinfo
 
@@ -15,6 +16,11 @@ def _validate_time_zone(value):
         raise ValidationError(f"“{value}” is not a known time zone (for example Europe/London).")
 
 
+def _validate_working_days(value):
+    if not value or any(day not in "1234567" for day in value) or len(set(value)) != len(value):
+        raise ValidationError("Choose at least one working day.")
+
+
 class Organization(models.Model):
     """A tenant. Deliberately not scoped: it *is* the scope."""
 
@@ -27,6 +33,12 @@ class Organization(models.Model):
     language = models.CharField(max_length=10, default="en", choices=settings.LANGUAGES)
     is_active = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Reminders wait while it is quiet in the organisation's time zone: between quiet_from and
+    # quiet_until (across midnight when quiet_from is later) and on days that are not working
+    # days (ISO weekday digits, 1 = Monday). Equal times mean no quiet hours.
+    quiet_from = models.TimeField(default=datetime.time(19, 0))
+    quiet_until = models.TimeField(default=datetime.time(8, 0))
+    working_days = models.CharField(max_length=7, default="12345", validators=[_validate_working_days])
 
     class Meta:
         ordering = ["name"]

@@ -366,3 +366,31 @@ class PreferenceFactory(factory.django.DjangoModelFactory):
 
     organization = factory.SubFactory(OrganizationFactory)
     user = factory.SubFactory(UserFactory)
+
+
+class ReminderRuleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = notifications.ReminderRule
+
+    organization = factory.SubFactory(OrganizationFactory)
+    cycle = factory.SubFactory(CycleFactory, organization=factory.SelfAttribute("..organization"))
+
+
+class ReminderLogFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = notifications.ReminderLog
+
+    organization = factory.SubFactory(OrganizationFactory)
+    rule = factory.SubFactory(ReminderRuleFactory, organization=factory.SelfAttribute("..organization"))
+    cycle = factory.SelfAttribute("rule.cycle")
+    appraisal = factory.SubFactory(
+        AppraisalFactory,
+        organization=factory.SelfAttribute("..organization"),
+        cycle_template__cycle=factory.SelfAttribute("...cycle"),
+    )
+    recipient = factory.SubFactory(UserFactory)
+    action = cycles.AppraisalState.SELF_ASSESSMENT
+    role = notifications.ReminderRole.APPRAISEE
+    kind = notifications.ReminderKind.BEFORE
+    deadline = factory.LazyFunction(lambda: datetime.datetime(2026, 2, 5, 17, tzinfo=datetime.UTC))
+    occasion = 0

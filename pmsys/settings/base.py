@@ -158,9 +158,22 @@ CELERY_BEAT_SCHEDULE: dict = {
     # Moves cycles whose phase has ended. Deadlines live in the database, not in the broker:
     # a tick that finds its worker down expires, and the next live tick catches up.
     "cycles.tick_phases": {"task": "cycles.tick_phases", "schedule": 60.0, "options": {"expires": 55}},
+    # Deadline reminders: each organisation swept by its own task; a missed tick loses nothing
+    # (what is due stays due until the log holds it).
+    "notifications.sweep_reminders": {
+        "task": "notifications.sweep_reminders",
+        "schedule": 300.0,
+        "options": {"expires": 290},
+    },
 }
+# The reminder sweep writes this many log rows (and their notifications) per transaction, and
+# may pause between batches (seconds) to leave the database room for people's requests.
+REMINDER_BATCH_SIZE = env_int("REMINDER_BATCH_SIZE", 2000)
+REMINDER_BATCH_PAUSE_SECONDS = float(env_str("REMINDER_BATCH_PAUSE_SECONDS", "0"))
 
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "pmsys <no-reply@pmsys.local>")
+# Where people reach the site: e-mail links are absolute (no request to take the host from).
+SITE_URL = env_str("SITE_URL", "http://localhost:8000").rstrip("/")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 globals().update(email_settings_from_url(env_str("EMAIL_URL", "console://")))
 
