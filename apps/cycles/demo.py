@@ -185,7 +185,6 @@ def _add_sections(actor, membership, template, targets_weight, competencies_weig
         "General comments",
         "The appraising officer sums up the year: strengths, what to improve, and any circumstances to note.",
         appraisee_fills=False,
-        officer_rates=False,
     )
     add(
         SectionKind.TRAINING_NEEDS,

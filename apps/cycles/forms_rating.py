@@ -8,7 +8,7 @@ errors land at the right field.
 
 from django import forms
 
-from .services.rating import field_name, level_for_value, rated_sections, scale_levels
+from .services.rating import field_name, level_for_value, rated_sections, scale_levels, written_sections
 
 VERSION_WIDGET = forms.HiddenInput
 
@@ -35,7 +35,7 @@ class RatingForm(forms.Form):
         required=False, widget=forms.Textarea(attrs={"rows": 3}), label="Training recommendations"
     )
 
-    def __init__(self, *args, snapshot, targets, competency_ratings, **kwargs):
+    def __init__(self, *args, snapshot, targets, competency_ratings, responses=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.snapshot = snapshot
         self.levels = scale_levels(snapshot)
@@ -50,11 +50,17 @@ class RatingForm(forms.Form):
             rating_name, comment_name = field_name(subject, key, "rating"), field_name(subject, key, "comment")
             level = level_for_value(snapshot, getattr(stored, "officer_rating", None))
             self.fields[rating_name] = ScaleChoiceField(
-                snapshot=snapshot, choices=choices, required=False, widget=forms.RadioSelect, label=f"Rating of {title}",
+                snapshot=snapshot,
+                choices=choices,
+                required=False,
+                widget=forms.RadioSelect,
+                label=f"Rating of {title}",
                 initial=level["value"] if level else None,
             )
             self.fields[comment_name] = forms.CharField(
-                required=False, widget=forms.Textarea(attrs={"rows": 2}), label="Comment",
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 2}),
+                label="Comment",
                 initial=getattr(stored, "officer_comment", ""),
                 help_text="Required for a rating at either end of the scale.",
             )
@@ -69,6 +75,25 @@ class RatingForm(forms.Form):
                     "comment_name": comment_name,
                 }
             )
+
+        # The officer's own text in the written sections, beside what the appraisee wrote.
+        self.section_names = []
+        for section in written_sections(snapshot):
+            name = field_name("section", section["key"], "text")
+            self.fields[name] = forms.CharField(
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 3}),
+                label=section["title"],
+                help_text=section.get("guidance", ""),
+                initial=getattr((responses or {}).get(section["key"]), "officer_text", ""),
+            )
+            self.section_names.append(name)
+
+    def section_fields(self):
+        return [self[name] for name in self.section_names]
+
+    def section_texts(self) -> dict:
+        return {name: self.cleaned_data.get(name, "") for name in self.section_names}
 
     def bound_rows(self):
         """Rows with their bound fields and each level's descriptor and checked state."""
@@ -105,7 +130,9 @@ class CountersigningForm(forms.Form):
         choices=AGREES_CHOICES, required=False, widget=forms.RadioSelect, label="Your view"
     )
     countersigning_remarks = forms.CharField(
-        required=False, widget=forms.Textarea(attrs={"rows": 4}), label="Remarks",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        label="Remarks",
         help_text="Required when you hold a differing view.",
     )
 
@@ -116,7 +143,8 @@ class CountersigningForm(forms.Form):
 class ReturnForm(forms.Form):
     version = forms.IntegerField(widget=VERSION_WIDGET)
     note = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 3}), label="Note to the appraising officer",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        label="Note to the appraising officer",
         help_text="What should they look at again?",
     )
 

@@ -99,8 +99,9 @@ class SectionForm(forms.Form):
     officer_rates = forms.BooleanField(
         required=False,
         initial=True,
-        label="Appraising officer rates",
-        help_text="The appraising officer rates this section; scored sections must be rated.",
+        label="Appraising officer rates or writes",
+        help_text="Scored sections: the appraising officer rates each target or competency (required). "
+        "Written sections: the officer writes their own view beside the appraisee's.",
     )
     countersigning_sees = forms.BooleanField(
         required=False,

@@ -15,7 +15,15 @@ from django.db.models import F
 from apps.tenancy import audit
 
 from .. import scoring
-from ..models import Appraisal, AppraisalTarget, CompetencyRating, RatingChange, SectionKind
+from ..models import (
+    SCORED_KINDS,
+    Appraisal,
+    AppraisalTarget,
+    CompetencyRating,
+    RatingChange,
+    SectionKind,
+    SectionResponse,
+)
 from ..permissions import can_edit, roles_for
 from .transitions import appraisal_transition
 
@@ -54,6 +62,12 @@ def rated_sections(snapshot: dict) -> tuple[bool, list[dict]]:
     rates_targets = any(s["kind"] == SectionKind.WORK_TARGETS for s in sections)
     competencies = [c for s in sections if s["kind"] == SectionKind.COMPETENCIES for c in s["competencies"]]
     return rates_targets, competencies
+
+
+def written_sections(snapshot: dict) -> list[dict]:
+    """The sections that are written, not scored (general comments, training needs, career
+    wishes), where the template has the appraising officer write beside the appraisee."""
+    return [s for s in snapshot["sections"] if s["kind"] not in SCORED_KINDS and s.get("officer_rates")]
 
 
 def rating_preview(snapshot: dict, targets, posted) -> tuple[Decimal | None, dict | None]:
@@ -102,9 +116,12 @@ def rating_save(
     ratings: dict,
     overall_assessment: str = "",
     training_recommendations: str = "",
+    section_texts: dict | None = None,
 ) -> Appraisal:
     """Store the officer's ratings. `ratings` maps form field names (field_name()) to posted
-    values: "" or None for no rating yet. Every change writes a RatingChange row (old → new)."""
+    values: "" or None for no rating yet; `section_texts` maps field_name("section", key,
+    "text") to what the officer writes in a written section. Every change writes a
+    RatingChange row (old → new)."""
     appraisal = Appraisal.objects.select_for_update().select_related("cycle_template").get(pk=appraisal.pk)
     if not can_edit(roles_for(appraisal, employee=employee, membership=membership), appraisal.state, "rating"):
         raise PermissionDenied("Rating this appraisal is not open to you now.")
@@ -128,10 +145,20 @@ def rating_save(
             posted_level = level_for_value(snapshot, value)
             posted[name] = posted_level["value"] if part == "rating" and posted_level else _text(value).strip()
             labels[name] = f"{title} ({'rating' if part == 'rating' else 'comment'})"
-    texts = {"overall_assessment": overall_assessment.strip(), "training_recommendations": training_recommendations.strip()}
+    texts = {
+        "overall_assessment": overall_assessment.strip(),
+        "training_recommendations": training_recommendations.strip(),
+    }
     for name, value in texts.items():
         current[name], posted[name] = getattr(appraisal, name), value
         labels[name] = name.replace("_", " ").capitalize()
+    sections = written_sections(snapshot)
+    responses = {r.section_key: r for r in SectionResponse.objects.filter(appraisal=appraisal)}
+    for section in sections:
+        name = field_name("section", section["key"], "text")
+        current[name] = getattr(responses.get(section["key"]), "officer_text", "")
+        posted[name] = _text((section_texts or {}).get(name, current[name])).strip()
+        labels[name] = section["title"]
     _check_version(appraisal, expected_version, current, posted, labels)
 
     errors, extremes, values = {}, extreme_values(snapshot), {}
@@ -188,6 +215,16 @@ def rating_save(
             obj.save(update_fields=["officer_rating", "officer_comment"])
     for name, value in texts.items():
         note_change("appraisal", "", name, getattr(appraisal, name), value)
+    for section in sections:
+        key, text = section["key"], posted[field_name("section", section["key"], "text")]
+        response = responses.get(key)
+        if note_change("section", key, "officer_text", getattr(response, "officer_text", ""), text):
+            SectionResponse.objects.update_or_create(
+                appraisal=appraisal,
+                section_key=key,
+                defaults={"officer_text": text},
+                create_defaults={"organization": appraisal.organization, "officer_text": text},
+            )
 
     RatingChange.objects.bulk_create(changes)
     score = scoring.overall_score(

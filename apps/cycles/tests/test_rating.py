@@ -264,3 +264,59 @@ def test_outsiders_and_other_tenants_get_404(world, bob_client, charlie_client):
     assert bob_client.get(url(world)).status_code == 404
     assert charlie_client.get(url(world)).status_code == 404
     assert charlie_client.post(url(world), {"preview": "1"}).status_code == 404
+
+
+# --- The officer's text in written sections --------------------------------------------------
+
+
+def _officer_writes_general_comments(world):
+    with tenant_scope(world["org"]):
+        cycle_template = world["appraisal"].cycle_template
+        frozen = snapshot()
+        frozen["sections"][2]["officer_rates"] = True
+        frozen["sections"][2]["guidance"] = "Sum up the year together"
+        cycle_template.snapshot = frozen
+        cycle_template.save(update_fields=["snapshot"])
+    return field_name("section", "general", "text")
+
+
+def test_the_officer_writes_beside_the_appraisee_in_written_sections_with_history(world):
+    name = _officer_writes_general_comments(world)
+    with tenant_scope(world["org"]):
+        rating_save(**as_officer(world), appraisal=world["appraisal"], expected_version=1,
+                    ratings={}, section_texts={name: "  Agreed: a strong year  "})
+        response = world["appraisal"].section_responses.get(section_key="general")
+        assert (response.appraisee_text, response.officer_text) == ("A good year", "Agreed: a strong year")
+        rating_save(**as_officer(world), appraisal=world["appraisal"], expected_version=2,
+                    ratings={}, section_texts={name: "A strong year"})
+        change = RatingChange.objects.filter(subject="section", field="officer_text").latest("pk")
+        assert (change.subject_key, change.old_value, change.new_value) == ("general", "Agreed: a strong year",
+                                                                           "A strong year")
+
+
+def test_a_written_section_the_template_keeps_from_the_officer_takes_no_officer_text(world):
+    with tenant_scope(world["org"]):
+        rating_save(**as_officer(world), appraisal=world["appraisal"], expected_version=1, ratings={},
+                    section_texts={field_name("section", "general", "text"): "Sneaked in"})
+        assert world["appraisal"].section_responses.get(section_key="general").officer_text == ""
+
+
+def test_a_stale_save_names_the_section_that_differs(world):
+    name = _officer_writes_general_comments(world)
+    with tenant_scope(world["org"]):
+        rating_save(**as_officer(world), appraisal=world["appraisal"], expected_version=1, ratings={},
+                    section_texts={name: "First view"})
+        with pytest.raises(ValidationError, match="General comments"):
+            rating_save(**as_officer(world), appraisal=world["appraisal"], expected_version=1, ratings={},
+                        section_texts={name: "Second view"})
+
+
+def test_the_rating_page_offers_the_written_section_with_its_guidance_and_saves_it(world):
+    name = _officer_writes_general_comments(world)
+    client = client_for(world["users"]["otto"])
+    page = client.get(url(world)).content.decode()
+    assert f'name="{name}"' in page and "Sum up the year together" in page
+    response = client.post(url(world), {"version": "1", "save": "1", name: "Written on the page"})
+    assert response.status_code == 302
+    with tenant_scope(world["org"]):
+        assert world["appraisal"].section_responses.get(section_key="general").officer_text == "Written on the page"

@@ -10,8 +10,6 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template import TemplateDoesNotExist
-from django.template.loader import select_template
 
 from apps.people.forms import add_service_errors
 from apps.tenancy.urls_helpers import org_reverse
@@ -30,8 +28,6 @@ from ..selectors_appraisal import current_phase
 from ..services.acknowledgement import appraisal_acknowledge, feedback_interview_record
 from ..services.countersigning import countersigning_return, countersigning_save, countersigning_sign
 from ..services.rating import level_for_value, rating_preview, rating_save, rating_submit
-
-HEADER = "cycles/appraisal/_header.html"
 
 
 def _appraisal(request, appraisal_id):
@@ -52,25 +48,16 @@ def _appraisal(request, appraisal_id):
     return appraisal, roles
 
 
-def _header_exists() -> bool:
-    try:
-        select_template([HEADER])
-    except TemplateDoesNotExist:
-        return False
-    return True
-
-
 def _level_label(snapshot, value) -> str:
     level = level_for_value(snapshot, value)
     return f"{level['label']} {level.get('name', '')}".strip() if level else ""
 
 
-def _report(appraisal, roles, targets, competency_ratings) -> dict:
+def _report(appraisal, roles, targets, competency_ratings, responses) -> dict:
     """What the final report shows to this person: the template's sections they may see, with
     the officer's ratings only where permissions allow."""
     snapshot = appraisal.cycle_template.snapshot
     show_officer = can_see_officer_ratings(roles, appraisal.state)
-    responses = {r.section_key: r for r in SectionResponse.objects.filter(appraisal=appraisal)}
     sections = []
     for section in snapshot["sections"]:
         if not can_see_section(roles, section):
@@ -112,15 +99,16 @@ def _report(appraisal, roles, targets, competency_ratings) -> dict:
 def _context(request, appraisal, roles, **extra) -> dict:
     targets = list(AppraisalTarget.objects.filter(appraisal=appraisal))
     competency_ratings = {r.competency_key: r for r in CompetencyRating.objects.filter(appraisal=appraisal)}
+    responses = {r.section_key: r for r in SectionResponse.objects.filter(appraisal=appraisal)}
     return {
         "appraisal": appraisal,
         "roles": roles,
         "snapshot": appraisal.cycle_template.snapshot,
         "targets": targets,
         "competency_ratings": competency_ratings,
-        "report": _report(appraisal, roles, targets, competency_ratings),
+        "responses": responses,
+        "report": _report(appraisal, roles, targets, competency_ratings, responses),
         # What the shared header (cycles/appraisal/_header.html) reads.
-        "header": HEADER if _header_exists() else None,
         "phase": current_phase(appraisal.cycle),
         "template_name": appraisal.cycle_template.snapshot.get("template", {}).get("name", ""),
         **extra,
@@ -153,6 +141,7 @@ def rating(request, appraisal_id):
         "snapshot": ctx["snapshot"],
         "targets": ctx["targets"],
         "competency_ratings": ctx["competency_ratings"],
+        "responses": ctx["responses"],
     }
     if request.method == "POST":
         if not editable:
@@ -172,6 +161,7 @@ def rating(request, appraisal_id):
                     ratings=form.ratings(),
                     overall_assessment=form.cleaned_data["overall_assessment"],
                     training_recommendations=form.cleaned_data["training_recommendations"],
+                    section_texts=form.section_texts(),
                 )
             except ValidationError as error:
                 add_service_errors(form, error)
