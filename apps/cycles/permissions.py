@@ -61,6 +61,30 @@ def can_see_section(roles: set, section: dict) -> bool:
     return Role.COUNTERSIGNING in roles and section.get("countersigning_sees", True)
 
 
+# Who wrote a field decides who may read its history: the appraising officer's ratings and text
+# follow can_see_officer_ratings, the countersigning officer's follow their remarks' rule; the
+# rest (targets, mid-term notes, what the appraisee handed in) is open to everyone on it.
+OFFICER_FIELDS = frozenset(
+    {"officer_rating", "officer_comment", "officer_text", "overall_assessment", "training_recommendations"}
+)
+COUNTERSIGNING_FIELDS = frozenset({"countersigning_agrees", "countersigning_remarks"})
+
+
+def hidden_change_fields(roles: set, state: str) -> set:
+    """Fields whose RatingChange history this person may not read now."""
+    hidden = set()
+    if not can_see_officer_ratings(roles, state):
+        hidden |= OFFICER_FIELDS
+    if not can_see_countersigning_remarks(roles, state):
+        hidden |= COUNTERSIGNING_FIELDS
+    return hidden
+
+
+def hidden_sections(roles: set, sections: list[dict]) -> set:
+    """Keys of the template's sections this person may not see (their history included)."""
+    return {section["key"] for section in sections if not can_see_section(roles, section)}
+
+
 def visible_appraisals(queryset, *, employee, membership):
     """The queryset form of can_view, for lists."""
     if membership is not None and membership.is_hr_admin:

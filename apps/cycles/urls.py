@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import appraisal, appraisals, cycles, overview, rating, scales, self_assessment, tasks, templates
+from .views import appraisal, appraisals, cycles, overview, phases, rating, scales, self_assessment, tasks, templates
 
 app_name = "cycles"
 
@@ -13,6 +13,9 @@ urlpatterns = [
     path("<uuid:cycle_id>/phases/", cycles.cycle_phases, name="cycle_phases"),
     path("<uuid:cycle_id>/participants/", cycles.cycle_participants, name="cycle_participants"),
     path("<uuid:cycle_id>/launch/", cycles.cycle_launch, name="cycle_launch"),
+    path("<uuid:cycle_id>/phases/advance/", phases.cycle_phase_advance, name="cycle_phase_advance"),
+    path("<uuid:cycle_id>/phases/extend/", phases.cycle_phase_extend, name="cycle_phase_extend"),
+    path("schedule/", phases.phase_schedule, name="phase_schedule"),
     path("<uuid:cycle_id>/progress/", cycles.cycle_progress, name="cycle_progress"),
     path("<uuid:cycle_id>/appraisals/", appraisals.appraisal_list, name="appraisal_list"),
     path("<uuid:cycle_id>/appraisals/reassign/", appraisals.officers_bulk_reassign, name="officers_bulk_reassign"),
@@ -22,6 +25,7 @@ urlpatterns = [
     path("<uuid:cycle_id>/overview/", overview.cycle_overview, name="cycle_overview"),
     path("<uuid:cycle_id>/release/", overview.cycle_release, name="cycle_release"),
     path("appraisals/<uuid:appraisal_id>/", appraisal.appraisal_detail, name="appraisal_detail"),
+    path("appraisals/<uuid:appraisal_id>/history/", appraisal.appraisal_history, name="appraisal_history"),
     path("appraisals/<uuid:appraisal_id>/targets/", appraisal.planning_targets, name="planning_targets"),
     path("appraisals/<uuid:appraisal_id>/midterm/", appraisal.midterm, name="midterm"),
     path("appraisals/<uuid:appraisal_id>/step/", appraisal.appraisal_step, name="appraisal_step"),

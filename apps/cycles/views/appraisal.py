@@ -22,6 +22,7 @@ from ..selectors_appraisal import (
     current_phase,
     goal_choices,
 )
+from ..selectors_history import history_page
 from ..services import midterm as midterm_services
 from ..services import planning as planning_services
 from ..services.transitions import appraisal_transition
@@ -94,6 +95,21 @@ def appraisal_detail(request, appraisal_id):
             "show_ratings": show_ratings,
             "events": appraisal_events(appraisal),
         },
+    )
+
+
+def appraisal_history(request, appraisal_id):
+    """Every change to the appraisal's ratings and texts that this person may read, newest
+    first; ?subject=target&key=<id> narrows it to one target, competency or section."""
+    appraisal, roles = _load(request, appraisal_id)
+    subject, key = request.GET.get("subject", ""), request.GET.get("key", "")
+    page = history_page(appraisal, roles, subject=subject, key=key, page=request.GET.get("page"))
+    narrowed = next((e.item for e in page.entries if subject and key), "")
+    return render(
+        request,
+        "cycles/appraisal/history.html",
+        {**_header_context(request, appraisal, roles), "page": page, "subject": subject, "key": key,
+         "narrowed": narrowed},
     )
 
 
