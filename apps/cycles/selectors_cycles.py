@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from apps.people.models import Grade, OrgUnit
 
-from .models import Cycle, CyclePhase, CycleTemplate, PhaseKind
+from .models import Cycle, CyclePhase, CycleStatus, CycleTemplate, PhaseKind
 from .services.cycles import participants
 from .services.launch import _template_resolver
 
@@ -37,7 +37,9 @@ def cycle_for_detail() -> QuerySet[Cycle]:
 
 def current_phase_of(cycle: Cycle, phases: list[CyclePhase], now: datetime.datetime | None = None):
     """The phase the cycle is in: the one it records once launched, otherwise the one whose
-    dates hold today (a draft shows where its schedule would be)."""
+    dates hold today (a draft shows where its schedule would be). A closed cycle is in none."""
+    if cycle.status == CycleStatus.CLOSED:
+        return None
     if cycle.current_phase:
         return next((p for p in phases if p.kind == cycle.current_phase), None)
     now = now or timezone.now()

@@ -28,6 +28,7 @@ from ..services import cycles as services
 from ..services.launch import cycle_launch as launch_service
 from ..services.launch import launch_problems
 from ..services.templates import template_problems
+from .phases import schedule_context
 
 
 def _detail_url(request, cycle):
@@ -160,9 +161,10 @@ def cycle_participants(request, cycle_id):
 # --- Detail, launch and its progress --------------------------------------------------------
 
 
-def _detail_context(request, cycle):
+def _detail_context(request, cycle, **schedule_forms):
     phases = list(cycle.phases.all())
     return {
+        **schedule_context(cycle, phases, **schedule_forms),
         "cycle": cycle,
         "phases": phases,
         "phase_now": current_phase_of(cycle, phases),
