@@ -16,9 +16,9 @@ from .test_rating import client_for, world  # noqa: F401  (the rating tests' cas
 pytestmark = pytest.mark.django_db
 
 
-def _change(world, subject, key, field, old, new, actor="otto"):
+def _change(cast, subject, key, field, old, new, actor="otto"):
     return factories.RatingChangeFactory(
-        organization=world["org"], appraisal=world["appraisal"], actor=world["users"][actor],
+        organization=cast["org"], appraisal=cast["appraisal"], actor=cast["users"][actor],
         subject=subject, subject_key=key, field=field, old_value=old, new_value=new,
     )
 
@@ -35,9 +35,9 @@ def history(world):  # noqa: F811
     return world
 
 
-def _page(world, who, query=""):
-    url = org_reverse("cycles:appraisal_history", world["org"], appraisal_id=world["appraisal"].public_id)
-    response = client_for(world["users"][who]).get(url + query)
+def _page(cast, who, query=""):
+    url = org_reverse("cycles:appraisal_history", cast["org"], appraisal_id=cast["appraisal"].public_id)
+    response = client_for(cast["users"][who]).get(url + query)
     assert response.status_code == 200
     return response.content.decode()
 
