@@ -16,6 +16,7 @@ tenant_patterns = [
     path("people/", include("apps.people.urls")),
     path("goals/", include("apps.goals.urls")),
     path("cycles/", include("apps.cycles.urls")),
+    path("cycles/", include("apps.notifications.urls_reminders")),
     path("notifications/", include("apps.notifications.urls")),
 ]
 
