@@ -7,6 +7,7 @@ from decimal import Decimal
 import factory
 from django.contrib.auth import get_user_model
 
+from apps.committees import models as committees
 from apps.cycles import models as cycles
 from apps.goals import models as goals
 from apps.notifications import models as notifications
@@ -394,3 +395,21 @@ class ReminderLogFactory(factory.django.DjangoModelFactory):
     kind = notifications.ReminderKind.BEFORE
     deadline = factory.LazyFunction(lambda: datetime.datetime(2026, 2, 5, 17, tzinfo=datetime.UTC))
     occasion = 0
+
+
+class CommitteeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = committees.Committee
+
+    organization = factory.SubFactory(OrganizationFactory)
+    name = factory.Sequence(lambda n: f"Committee {n}")
+    kind = committees.CommitteeKind.PROMOTION_GROUP
+
+
+class CommitteeMemberFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = committees.CommitteeMember
+
+    organization = factory.SubFactory(OrganizationFactory)
+    committee = factory.SubFactory(CommitteeFactory, organization=factory.SelfAttribute("..organization"))
+    employee = factory.SubFactory(EmployeeFactory, organization=factory.SelfAttribute("..organization"))

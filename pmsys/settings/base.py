@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "apps.goals",
     "apps.cycles",
     "apps.notifications",
+    "apps.committees",
     "apps.reports",
 ]
 
