@@ -22,6 +22,7 @@ tenant scope, after the appraisal configuration and the goal cascade (seed_demo 
 """
 
 import datetime
+import zoneinfo
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -90,17 +91,21 @@ def seed_demo_cycle(organization, *, today: datetime.date | None = None) -> int:
         templates=templates,
         units=(),  # every unit
     )
-    midnight = timezone.make_aware(datetime.datetime.combine(today, datetime.time()))
+    # Each phase opens on its first day at 09:00 and ends the day before the next opens at 17:00,
+    # in acme's own time zone: the beat in `make run` moves the cycle on only when the
+    # self-assessment ends, three weeks from today, at an hour an HR department would choose.
+    zone = zoneinfo.ZoneInfo(organization.time_zone)
+
+    def local(weeks: int, hour: int, days: int = 0) -> datetime.datetime:
+        day = today + datetime.timedelta(weeks=weeks, days=days)
+        return datetime.datetime.combine(day, datetime.time(hour), tzinfo=zone)
+
     phases_save(
         actor=actor,
         membership=membership,
         cycle=cycle,
         phases=[
-            {
-                "kind": kind,
-                "starts_at": midnight + datetime.timedelta(weeks=start),
-                "ends_at": midnight + datetime.timedelta(weeks=end),
-            }
+            {"kind": kind, "starts_at": local(start, 9), "ends_at": local(end, 17, days=-1)}
             for kind, start, end in PHASE_WEEKS
         ],
     )
@@ -261,7 +266,10 @@ def _plan(appraisals: list) -> Plan:
         countersigners = {manager.employee_id, manager.appraising_officer_id}
         seen_officers = {manager.employee_id}
         for appraisal in full:
-            if appraisal.countersigning_officer_id in countersigners and appraisal.appraising_officer_id not in seen_officers:
+            if (
+                appraisal.countersigning_officer_id in countersigners
+                and appraisal.appraising_officer_id not in seen_officers
+            ):
                 seen_officers.add(appraisal.appraising_officer_id)
                 plan.with_countersigning.append(appraisal)
             if len(plan.with_countersigning) == 2:

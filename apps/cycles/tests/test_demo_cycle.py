@@ -11,6 +11,7 @@ from django.utils import timezone
 from apps.cycles.demo_cycle import cycle_name
 from apps.cycles.models import Appraisal, AppraisalState, AppraisalTarget, Cycle, CycleStatus, PhaseKind
 from apps.cycles.selectors_tasks import my_tasks
+from apps.cycles.services.phases import due_cycles
 from apps.people.models import Employee
 from apps.tenancy.models import Organization
 from apps.tenancy.scoping import platform_unscoped, tenant_scope
@@ -40,6 +41,9 @@ def test_seeding_twice_gives_one_launched_cycle_with_one_appraisal_per_employee(
         now = timezone.now()
         assert phases[PhaseKind.SELF_ASSESSMENT].starts_at < now < phases[PhaseKind.SELF_ASSESSMENT].ends_at
         assert phases[PhaseKind.PLANNING].ends_at < now and phases[PhaseKind.MIDTERM].ends_at <= now
+        # The beat's tick leaves it where it is until the self-assessment ends.
+        assert [c for _, c in due_cycles(now)] == []
+        assert due_cycles(phases[PhaseKind.SELF_ASSESSMENT].ends_at) == [(acme.pk, cycle.pk)]
 
         graded = set(Employee.objects.filter(is_active=True, grade__isnull=False).values_list("pk", flat=True))
         appraised = list(Appraisal.objects.filter(cycle=cycle).values_list("employee_id", flat=True))
