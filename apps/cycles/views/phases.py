@@ -67,7 +67,7 @@ def cycle_phase_advance(request, cycle_id):
             add_service_errors(form, exc)
         else:
             if moved.current_phase:
-                messages.success(request, f"The cycle is now in its phase: {_label(moved.current_phase)}.")
+                messages.success(request, f"The cycle has moved on: {_label(moved.current_phase)} is open.")
             else:
                 messages.success(request, "The last phase has ended: the cycle is closed.")
             return redirect(_detail_url(request, cycle))
