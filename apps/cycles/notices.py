@@ -19,7 +19,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from apps.notifications.models import Kind
+from apps.notifications.models import Kind, Notification
 from apps.notifications.services.notify import Message, notify_many
 from apps.tenancy.models import Membership, Organization
 from apps.tenancy.models import Role as MembershipRole
@@ -78,6 +78,11 @@ def _appraisee_name(row: dict) -> str:
     return f"{row['employee__first_name']} {row['employee__last_name']}".strip()
 
 
+def _already_told(user_id, kind, url) -> bool:
+    # On the (organization, recipient) index: cheap however many notifications there are.
+    return Notification.objects.filter(recipient_id=user_id, kind=kind, url=url).exists()
+
+
 def _send(organization, messages) -> int:
     return len(notify_many(organization=organization, messages=messages))
 
@@ -105,12 +110,18 @@ def cycle_launched(cycle: Cycle) -> int:
     """Each appraisee: their appraisal is open, agree the targets. Each appraising officer:
     one notice for all the people they appraise (not one per appraisal)."""
     organization = cycle.organization
+    # Two launch runs finishing together (a redelivered task) queue here; the second finds the
+    # first one's notices and sends none.
+    Cycle.objects.select_for_update().filter(pk=cycle.pk).exists()
     rows = list(
         Appraisal.objects.filter(cycle=cycle).values_list(
             "public_id", "employee__user_id", "appraising_officer__user_id"
         )
     )
     targets = _appraisal_path("planning_targets", organization)
+    first = next(((public_id, user_id) for public_id, user_id, _officer in rows if user_id), None)
+    if first and _already_told(first[1], Kind.CYCLE_LAUNCHED, targets(first[0])):
+        return 0
     officers = Counter(officer for _id, _user, officer in rows if officer)
     with _language(organization):
         messages = [

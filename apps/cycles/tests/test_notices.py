@@ -89,8 +89,17 @@ def test_cycle_wide_notices_read_and_write_in_constant_queries(cast):
         small_phase = _queries(notices.phase_opened, cycle=cast.cycle, phase_kind=PhaseKind.PLANNING)
     _add_appraisals(cast, 6, S.PLANNING)
     with tenant_scope(cast.org):
+        Notification.objects.all().delete()
         assert _queries(notices.cycle_launched, cast.cycle) == small
         assert _queries(notices.phase_opened, cycle=cast.cycle, phase_kind=PhaseKind.PLANNING) == small_phase
+
+
+def test_a_launch_told_twice_tells_once(cast):
+    _add_appraisals(cast, 2, S.PLANNING)
+    with tenant_scope(cast.org):
+        assert notices.cycle_launched(cast.cycle) == 4
+        assert notices.cycle_launched(cast.cycle) == 0
+        assert Notification.objects.count() == 4
 
 
 def test_self_assessment_opening_tells_only_appraisees_with_it_open(cast):

@@ -62,6 +62,7 @@ class Command(BaseCommand):
                 results[name] = {"notifications": result, "s": round(seconds, 3), "statements": statements}
 
             appraisals = Appraisal.objects.filter(cycle=cycle)
+            Notification.objects.all().delete()  # the launch's own, so the notices are timed afresh
             timed("cycle_launched", lambda: notices.cycle_launched(cycle))
             appraisals.update(state=AppraisalState.SELF_ASSESSMENT)
             timed(
