@@ -43,7 +43,7 @@ NAMES_SHOWN = 10
 
 @dataclass
 class Group:
-    """Reminders of one batch that go to one person as one notification."""
+    """Due reminders of one batch that go to one person as one notification."""
 
     recipient_id: int
     kind: str
@@ -51,21 +51,23 @@ class Group:
     role: str
     cycle_id: int
     deadline: object
-    log_ids: list = field(default_factory=list)
-    appraisals: list = field(default_factory=list)  # (public_id, appraisee's name)
+    rows: list = field(default_factory=list)  # due rows (reminders_due.COLUMNS)
+
+    @property
+    def appraisals(self) -> list[int]:
+        return [row[0] for row in self.rows]
 
 
 def group_rows(rows) -> list[Group]:
-    """Rows of (log id, appraisal_id, recipient_id, action, role, kind, deadline, occasion,
-    cycle_id) → groups, keeping the order rows come in."""
+    """Due rows (reminders_due.COLUMNS) → groups, in the order the rows come."""
     groups: dict[tuple, Group] = {}
-    for log_id, appraisal_id, recipient_id, action, role, kind, deadline, _occasion, cycle_id in rows:
+    for row in rows:
+        appraisal_id, cycle_id, action, role, _rule_id, kind, deadline, _occasion, recipient_id = row
         key = (recipient_id, kind, action, role, cycle_id, deadline)
         group = groups.get(key)
         if group is None:
             group = groups[key] = Group(recipient_id, kind, action, role, cycle_id, deadline)
-        group.log_ids.append(log_id)
-        group.appraisals.append(appraisal_id)
+        group.rows.append(row)
     return list(groups.values())
 
 
@@ -79,6 +81,13 @@ class Writer:
         self.appraisal_url = org_reverse("cycles:appraisal_detail", organization, appraisal_id=self.PLACEHOLDER)
         self.release_url = org_reverse("cycles:cycle_release", organization, cycle_id=self.PLACEHOLDER)
         self.tasks_url = org_reverse("cycles:my_tasks", organization)
+        self._dates = {}
+
+    def _due(self, deadline) -> str:
+        # Formatting a date is slow next to everything else here, and a sweep meets few deadlines.
+        if deadline not in self._dates:
+            self._dates[deadline] = date_format(local_time(self.organization, deadline), "j M Y, H:i")
+        return self._dates[deadline]
 
     def _fill(self, url, public_id):
         return url.replace(str(self.PLACEHOLDER), str(public_id))
@@ -88,7 +97,7 @@ class Writer:
         people = [appraisals[pk] for pk in group.appraisals]
         names = [name for _public_id, name in people]
         cycle_public_id, cycle_name = cycles[group.cycle_id]
-        due = date_format(local_time(self.organization, group.deadline), "j M Y, H:i")
+        due = self._due(group.deadline)
         count = len(people)
         key = (group.action, group.role)
         if group.kind == ReminderKind.ESCALATION:

@@ -153,6 +153,36 @@ def test_overlapping_sweeps_send_each_reminder_once(org_a, unit_a, alice):
         assert Notification.objects.count() == 1 and ReminderLog.objects.count() == 1
 
 
+def test_a_batch_partly_logged_by_another_sweep_notifies_only_its_own_rows(org_a, unit_a, alice):
+    w = world(org_a, unit_a, deadline=DEADLINE - 7 * DAY, days_before=0, escalation_steps=0)
+    for _ in range(3):
+        w.appraisal(org_a, state=S.WITH_OFFICER, employee=factories.EmployeeFactory(organization=org_a, unit=unit_a))
+    now = DEADLINE + HOUR
+    with tenant_scope(org_a):
+        stale = due_reminders(org_a.pk, now)
+        assert len(stale) == 3
+        # Another sweep got to the first of them in between.
+        first = stale[0]
+        factories.ReminderLogFactory(
+            organization=org_a,
+            appraisal_id=first[0],
+            cycle_id=first[1],
+            action=first[2],
+            role=first[3],
+            rule_id=first[4],
+            kind=first[5],
+            deadline=first[6],
+            occasion=first[7],
+            recipient_id=first[8],
+        )
+        result = send_due(org_a, stale)
+        assert (result.sent, result.notifications) == (2, 1)
+        notification = Notification.objects.get()
+        assert "2 people" in notification.title
+        linked = ReminderLog.objects.exclude(notification=None)
+        assert linked.count() == 2 and {entry.notification_id for entry in linked} == {notification.pk}
+
+
 def test_quiet_hours_hold_reminders_until_the_working_morning(org_a, unit_a, alice):
     w = world(org_a, unit_a, days_before=3)
     w.appraisal(org_a)
