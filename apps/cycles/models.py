@@ -69,6 +69,12 @@ class AppraisalTemplate(TenantModel):
     scale = models.ForeignKey(RatingScale, on_delete=models.PROTECT, related_name="templates")
     staff_classes = models.ManyToManyField("people.StaffClass", blank=True, related_name="appraisal_templates")
     grades = models.ManyToManyField("people.Grade", blank=True, related_name="appraisal_templates")
+    # Schemes differ on whether the appraisee reads the countersigning officer's remarks: some
+    # keep them as a private check on the appraising officer's standards.
+    appraisee_sees_countersigning = models.BooleanField(
+        default=True,
+        help_text="The appraisee reads the countersigning officer's view and remarks in the released report.",
+    )
     is_active = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
