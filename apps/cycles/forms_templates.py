@@ -55,7 +55,15 @@ class TemplateForm(forms.Form):
         help_text="Only active templates can be used by a new cycle; a staff class or grade has one active template.",
     )
 
-    FIELDS = ("name", "description", "scale", "staff_classes", "grades", "is_active")
+    appraisee_sees_countersigning = forms.BooleanField(
+        required=False,
+        initial=True,
+        label="The appraisee reads the countersigning officer's remarks",
+        help_text="Shown in the released report. Clear it to keep the countersigning officer's view between the "
+        "officers and HR.",
+    )
+
+    FIELDS = ("name", "description", "scale", "staff_classes", "grades", "appraisee_sees_countersigning", "is_active")
     # Rendered as fieldsets of checkboxes rather than through components/field.html.
     CHOICE_GROUPS = ("staff_classes", "grades")
 

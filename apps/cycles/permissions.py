@@ -45,13 +45,15 @@ def can_see_officer_ratings(roles: set, state: str) -> bool:
     return Role.APPRAISEE in roles and state in RELEASED
 
 
-def can_see_countersigning_remarks(roles: set, state: str) -> bool:
-    """HR and the CO always; the AO once the CO has acted; the appraisee after release."""
+def can_see_countersigning_remarks(roles: set, state: str, snapshot: dict | None = None) -> bool:
+    """HR and the CO always; the AO once the CO has acted; the appraisee after release, when
+    the template (its frozen copy, `snapshot`) shows them to the appraisee."""
     if roles & {Role.COUNTERSIGNING, Role.HR}:
         return True
     if Role.OFFICER in roles and state in (S.COUNTERSIGNED, S.RELEASED, S.ACKNOWLEDGED, S.WITH_OFFICER):
         return True
-    return Role.APPRAISEE in roles and state in RELEASED
+    shown = (snapshot or {}).get("template", {}).get("appraisee_sees_countersigning", True)
+    return Role.APPRAISEE in roles and state in RELEASED and shown
 
 
 def can_see_section(roles: set, section: dict) -> bool:
@@ -70,12 +72,12 @@ OFFICER_FIELDS = frozenset(
 COUNTERSIGNING_FIELDS = frozenset({"countersigning_agrees", "countersigning_remarks"})
 
 
-def hidden_change_fields(roles: set, state: str) -> set:
+def hidden_change_fields(roles: set, state: str, snapshot: dict | None = None) -> set:
     """Fields whose RatingChange history this person may not read now."""
     hidden = set()
     if not can_see_officer_ratings(roles, state):
         hidden |= OFFICER_FIELDS
-    if not can_see_countersigning_remarks(roles, state):
+    if not can_see_countersigning_remarks(roles, state, snapshot):
         hidden |= COUNTERSIGNING_FIELDS
     return hidden
 

@@ -50,7 +50,7 @@ def visible_changes(appraisal: Appraisal, roles: set):
     """The queryset of the changes this person may read, newest first."""
     snapshot = appraisal.cycle_template.snapshot
     queryset = RatingChange.objects.filter(appraisal=appraisal).select_related("actor").order_by("-created_at", "-pk")
-    hidden_fields = permissions.hidden_change_fields(roles, appraisal.state)
+    hidden_fields = permissions.hidden_change_fields(roles, appraisal.state, snapshot)
     if hidden_fields:
         queryset = queryset.exclude(field__in=hidden_fields)
     hidden_sections = permissions.hidden_sections(roles, snapshot.get("sections", []))

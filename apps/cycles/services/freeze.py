@@ -12,7 +12,11 @@ def template_snapshot(template: AppraisalTemplate) -> dict:
     levels = list(template.scale.levels.all())
     sections = template.sections.prefetch_related("competencies__descriptors__level")
     return {
-        "template": {"id": str(template.public_id), "name": template.name},
+        "template": {
+            "id": str(template.public_id),
+            "name": template.name,
+            "appraisee_sees_countersigning": template.appraisee_sees_countersigning,
+        },
         "scale": {
             "id": str(template.scale.public_id),
             "name": template.scale.name,

@@ -58,6 +58,7 @@ def template_save(
     staff_classes=(),
     grades=(),
     is_active: bool = True,
+    appraisee_sees_countersigning: bool = True,
     template: AppraisalTemplate | None = None,
 ) -> AppraisalTemplate:
     require_hr_admin(membership)
@@ -82,6 +83,7 @@ def template_save(
         for item in items:
             check_same_tenant(errors, organization, **{field: item})
     template.name, template.description, template.scale, template.is_active = name, description, scale, is_active
+    template.appraisee_sees_countersigning = appraisee_sees_countersigning
     _check_assignment(template, staff_classes, grades, errors)
     errors.raise_if_any()
     template.save()

@@ -63,6 +63,18 @@ def test_the_appraisee_sees_them_once_released(history):
     assert "Lifts the team" in page and "Fair" in page
 
 
+def test_a_template_that_keeps_remarks_private_keeps_their_history_private_too(history):
+    with tenant_scope(history["org"]):
+        appraisal = history["appraisal"]
+        appraisal.state = AppraisalState.RELEASED
+        appraisal.save(update_fields=["state"])
+        frozen = appraisal.cycle_template.snapshot
+        frozen["template"]["appraisee_sees_countersigning"] = False
+        appraisal.cycle_template.save(update_fields=["snapshot"])
+    page = _page(history, "ann")
+    assert "Lifts the team" in page and "Fair" not in page
+
+
 def test_a_countersigning_officer_does_not_see_a_section_hidden_from_them(history):
     page = _page(history, "cora")
     assert "Lifts the team" in page

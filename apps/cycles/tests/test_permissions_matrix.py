@@ -45,6 +45,16 @@ def test_countersigning_remarks_reach_the_appraisee_after_release(state):
     assert can_see_countersigning_remarks({Role.COUNTERSIGNING}, state)
 
 
+@pytest.mark.parametrize("state", S.values)
+def test_a_template_may_keep_countersigning_remarks_from_the_appraisee(state):
+    private = {"template": {"appraisee_sees_countersigning": False}}
+    assert not can_see_countersigning_remarks({Role.APPRAISEE}, state, private)
+    assert can_see_countersigning_remarks({Role.HR}, state, private)
+    assert can_see_countersigning_remarks({Role.COUNTERSIGNING}, state, private)
+    officer_sees = state in (S.COUNTERSIGNED, S.RELEASED, S.ACKNOWLEDGED, S.WITH_OFFICER)
+    assert can_see_countersigning_remarks({Role.OFFICER}, state, private) == officer_sees
+
+
 def test_a_countersigning_officer_sees_the_sections_the_template_shows_them():
     assert can_see_section({Role.COUNTERSIGNING}, {"countersigning_sees": True})
     assert not can_see_section({Role.COUNTERSIGNING}, {"countersigning_sees": False})

@@ -59,6 +59,17 @@ def test_a_complete_template_has_no_problems_and_freezes(hr, org_a, scale):
         assert [s["kind"] for s in snapshot["sections"]] == ["work_targets", "competencies"]
         assert snapshot["sections"][1]["competencies"][0]["descriptors"] == {str(level.value): "Inspires"}
         assert len(snapshot["scale"]["levels"]) == 3
+        assert snapshot["template"]["appraisee_sees_countersigning"] is True
+        template = template_save(
+            actor=user,
+            membership=membership,
+            template=template,
+            name="Managers",
+            scale=scale,
+            staff_classes=[staff_class],
+            appraisee_sees_countersigning=False,
+        )
+        assert template_snapshot(template)["template"]["appraisee_sees_countersigning"] is False
 
 
 def test_section_rules_are_checked_at_the_field(hr, org_a, scale):

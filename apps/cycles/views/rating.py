@@ -92,7 +92,7 @@ def _report(appraisal, roles, targets, competency_ratings, responses) -> dict:
     return {
         "sections": sections,
         "show_officer": show_officer,
-        "show_remarks": can_see_countersigning_remarks(roles, appraisal.state),
+        "show_remarks": can_see_countersigning_remarks(roles, appraisal.state, snapshot),
     }
 
 
