@@ -413,3 +413,67 @@ class CommitteeMemberFactory(factory.django.DjangoModelFactory):
     organization = factory.SubFactory(OrganizationFactory)
     committee = factory.SubFactory(CommitteeFactory, organization=factory.SelfAttribute("..organization"))
     employee = factory.SubFactory(EmployeeFactory, organization=factory.SelfAttribute("..organization"))
+
+
+class ProgressReportFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = committees.ProgressReport
+
+    organization = factory.SubFactory(OrganizationFactory)
+    to_committee = factory.SubFactory(
+        CommitteeFactory, organization=factory.SelfAttribute("..organization"), kind=committees.CommitteeKind.PMC
+    )
+    group = factory.SubFactory(
+        CommitteeFactory,
+        organization=factory.SelfAttribute("..organization"),
+        reports_to=factory.SelfAttribute("..to_committee"),
+    )
+    cycle = factory.SubFactory(CycleFactory, organization=factory.SelfAttribute("..organization"))
+    period_label = factory.Sequence(lambda n: f"Period {n}")
+
+
+class IssueFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = committees.Issue
+
+    organization = factory.SubFactory(OrganizationFactory)
+    committee = factory.SubFactory(CommitteeFactory, organization=factory.SelfAttribute("..organization"))
+    title = factory.Sequence(lambda n: f"Issue {n}")
+
+
+class TrainingSessionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = committees.TrainingSession
+
+    organization = factory.SubFactory(OrganizationFactory)
+    title = factory.Sequence(lambda n: f"Training {n}")
+    held_on = datetime.date(2026, 1, 20)
+
+
+class TrainingAttendanceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = committees.TrainingAttendance
+
+    organization = factory.SubFactory(OrganizationFactory)
+    session = factory.SubFactory(TrainingSessionFactory, organization=factory.SelfAttribute("..organization"))
+    employee = factory.SubFactory(EmployeeFactory, organization=factory.SelfAttribute("..organization"))
+
+
+class AnnouncementFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = committees.Announcement
+
+    organization = factory.SubFactory(OrganizationFactory)
+    title = factory.Sequence(lambda n: f"Announcement {n}")
+    body = "Please read."
+    published_from = factory.LazyFunction(lambda: datetime.datetime(2026, 1, 1, 9, tzinfo=datetime.UTC))
+
+
+class LessonFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = committees.Lesson
+
+    organization = factory.SubFactory(OrganizationFactory)
+    committee = factory.SubFactory(CommitteeFactory, organization=factory.SelfAttribute("..organization"))
+    cycle = factory.SubFactory(CycleFactory, organization=factory.SelfAttribute("..organization"))
+    title = factory.Sequence(lambda n: f"Lesson {n}")
