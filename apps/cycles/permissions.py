@@ -66,8 +66,18 @@ def can_see_section(roles: set, section: dict) -> bool:
 # Who wrote a field decides who may read its history: the appraising officer's ratings and text
 # follow can_see_officer_ratings, the countersigning officer's follow their remarks' rule; the
 # rest (targets, mid-term notes, what the appraisee handed in) is open to everyone on it.
+# The overall score and level go with them: a moderated level is not the appraisee's to read
+# before release either.
 OFFICER_FIELDS = frozenset(
-    {"officer_rating", "officer_comment", "officer_text", "overall_assessment", "training_recommendations"}
+    {
+        "officer_rating",
+        "officer_comment",
+        "officer_text",
+        "overall_assessment",
+        "training_recommendations",
+        "overall_score",
+        "overall_level",
+    }
 )
 COUNTERSIGNING_FIELDS = frozenset({"countersigning_agrees", "countersigning_remarks"})
 

@@ -31,6 +31,8 @@ FIELD_LABELS = {
     "countersigning_agrees": "Countersigning officer's view",
     "countersigning_remarks": "Countersigning officer's remarks",
     "feedback_interview_on": "Feedback interview held",
+    "overall_score": "Overall score",
+    "overall_level": "Overall level",
 }
 SUBJECT_LABELS = {"target": "Work target", "competency": "Competency", "section": "Section", "appraisal": "Appraisal"}
 _VIEWS = {"True": "Agrees", "False": "Differing view"}
