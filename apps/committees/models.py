@@ -216,3 +216,12 @@ class Lesson(TenantModel):
 
     def __str__(self):
         return self.title
+
+
+# Moderation (calibration) has its own module; imported here so the app registers its models.
+from .models_moderation import (  # noqa: E402, F401
+    ModerationAdjustment,
+    ModerationGuideline,
+    ModerationSession,
+    SessionStatus,
+)
