@@ -477,3 +477,41 @@ class LessonFactory(factory.django.DjangoModelFactory):
     committee = factory.SubFactory(CommitteeFactory, organization=factory.SelfAttribute("..organization"))
     cycle = factory.SubFactory(CycleFactory, organization=factory.SelfAttribute("..organization"))
     title = factory.Sequence(lambda n: f"Lesson {n}")
+
+
+class ModerationSessionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = committees.ModerationSession
+
+    organization = factory.SubFactory(OrganizationFactory)
+    panel = factory.SubFactory(
+        CommitteeFactory,
+        organization=factory.SelfAttribute("..organization"),
+        kind=committees.CommitteeKind.MODERATION_PANEL,
+    )
+    cycle = factory.SubFactory(CycleFactory, organization=factory.SelfAttribute("..organization"))
+
+
+class ModerationAdjustmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = committees.ModerationAdjustment
+
+    organization = factory.SubFactory(OrganizationFactory)
+    session = factory.SubFactory(ModerationSessionFactory, organization=factory.SelfAttribute("..organization"))
+    appraisal = factory.SubFactory(
+        AppraisalFactory,
+        organization=factory.SelfAttribute("..organization"),
+        cycle_template__cycle=factory.SelfAttribute("...session.cycle"),
+    )
+    original_level = "4"
+    new_level = "3"
+    reason = "Out of line with the unit"
+
+
+class ModerationGuidelineFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = committees.ModerationGuideline
+
+    organization = factory.SubFactory(OrganizationFactory)
+    cycle = factory.SubFactory(CycleFactory, organization=factory.SelfAttribute("..organization"))
+    shares = factory.LazyFunction(lambda: {"5": "10", "4": "20", "3": "40", "2": "20", "1": "10"})
