@@ -18,6 +18,7 @@ tenant_patterns = [
     path("cycles/", include("apps.cycles.urls")),
     path("cycles/", include("apps.notifications.urls_reminders")),
     path("notifications/", include("apps.notifications.urls")),
+    path("committees/", include("apps.committees.urls")),
 ]
 
 urlpatterns = [
