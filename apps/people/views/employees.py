@@ -3,15 +3,15 @@ reactivate."""
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 
+from apps.common.forms import call_service, initial_from
 from apps.tenancy.models import Membership, Role
 from apps.tenancy.urls_helpers import org_reverse
 
-from ..forms import ConfirmForm, EmployeeFilterForm, EmployeeForm, add_service_errors, initial_from
+from ..forms import ConfirmForm, EmployeeFilterForm, EmployeeForm
 from ..models import Employee, Grade, OrgUnit, Position, StaffClass
 from ..permissions import require_people_manager
 from ..selectors import audit_events_for, direct_reports_of, employee_directory, employee_with_lines
@@ -61,13 +61,15 @@ def employee_create(request):
     require_people_manager(request.membership)
     form = EmployeeForm(request.POST if request.method == "POST" else None, **_choices(None))
     if request.method == "POST" and form.is_valid():
-        try:
-            employee = employee_services.employee_create(
-                actor=request.user, membership=request.membership, **form.cleaned_data
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
+        done = call_service(
+            form,
+            employee_services.employee_create,
+            actor=request.user,
+            membership=request.membership,
+            **form.cleaned_data,
+        )
+        if done.ok:
+            employee = done.value
             messages.success(
                 request,
                 f"{employee.full_name} added. They can sign in as {employee.email} once they have set a password "
@@ -96,13 +98,16 @@ def employee_edit(request, employee_id):
     initial["is_hr_admin"] = role == Role.HR_ADMIN
     form = EmployeeForm(request.POST if request.method == "POST" else None, initial=initial, **_choices(employee))
     if request.method == "POST" and form.is_valid():
-        try:
-            employee = employee_services.employee_update(
-                actor=request.user, membership=request.membership, employee=employee, **form.cleaned_data
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
+        done = call_service(
+            form,
+            employee_services.employee_update,
+            actor=request.user,
+            membership=request.membership,
+            employee=employee,
+            **form.cleaned_data,
+        )
+        if done.ok:
+            employee = done.value
             messages.success(request, f"{employee.full_name}'s record saved.")
             return redirect(org_reverse("people:employee_detail", request.organization, employee_id=employee.public_id))
     return render(request, "people/employees/form.html", {"form": form, "employee": employee})
@@ -123,11 +128,9 @@ def _change_status(request, employee_id, *, deactivate: bool):
     form = ConfirmForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         service = employee_services.employee_deactivate if deactivate else employee_services.employee_reactivate
-        try:
-            employee = service(actor=request.user, membership=request.membership, employee=employee)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
+        done = call_service(form, service, actor=request.user, membership=request.membership, employee=employee)
+        if done.ok:
+            employee = done.value
             if deactivate:
                 messages.success(request, f"{employee.full_name} is deactivated and can no longer sign in here.")
             else:
@@ -153,8 +156,11 @@ def _choices(employee: Employee | None) -> dict:
     if employee is not None:
         units |= Q(pk=employee.unit_id)
         positions |= Q(pk=employee.position_id)
-        current = [employee.manager_id, employee.appraising_officer_override_id,
-                   employee.countersigning_officer_override_id]
+        current = [
+            employee.manager_id,
+            employee.appraising_officer_override_id,
+            employee.countersigning_officer_override_id,
+        ]
         people |= Q(pk__in=[pk for pk in current if pk is not None])
     others = Employee.objects.filter(people)
     if employee is not None:

@@ -1,12 +1,12 @@
 """HR pages of staff classes and their grades (one page lists both)."""
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 
+from apps.common.forms import call_service, initial_choice, initial_from
 from apps.tenancy.urls_helpers import org_reverse
 
-from ..forms import GradeForm, StaffClassForm, add_service_errors, initial_choice, initial_from
+from ..forms import GradeForm, StaffClassForm
 from ..models import Grade, StaffClass
 from ..permissions import require_people_manager
 from ..selectors import staff_classes_with_grades
@@ -25,12 +25,11 @@ def grade_create(request):
         # "Add a grade" under a staff class comes here with ?staff_class=<id>.
         form.initial["staff_class"] = initial_choice(form.fields["staff_class"], request.GET.get("staff_class"))
     if request.method == "POST" and form.is_valid():
-        try:
-            grade = catalogue.grade_create(actor=request.user, membership=request.membership, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, f"Grade “{grade}” created.")
+        done = call_service(
+            form, catalogue.grade_create, actor=request.user, membership=request.membership, **form.cleaned_data
+        )
+        if done.ok:
+            messages.success(request, f"Grade “{done.value}” created.")
             return redirect(org_reverse("people:grade_list", request.organization))
     return render(request, "people/grades/grade_form.html", {"form": form, "grade": None})
 
@@ -44,14 +43,16 @@ def grade_edit(request, grade_id):
         staff_classes=StaffClass.objects.all(),
     )
     if request.method == "POST" and form.is_valid():
-        try:
-            grade = catalogue.grade_update(
-                actor=request.user, membership=request.membership, grade=grade, **form.cleaned_data
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, f"Grade “{grade}” saved.")
+        done = call_service(
+            form,
+            catalogue.grade_update,
+            actor=request.user,
+            membership=request.membership,
+            grade=grade,
+            **form.cleaned_data,
+        )
+        if done.ok:
+            messages.success(request, f"Grade “{done.value}” saved.")
             return redirect(org_reverse("people:grade_list", request.organization))
     return render(request, "people/grades/grade_form.html", {"form": form, "grade": grade})
 
@@ -60,14 +61,11 @@ def staff_class_create(request):
     require_people_manager(request.membership)
     form = StaffClassForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        try:
-            staff_class = catalogue.staff_class_create(
-                actor=request.user, membership=request.membership, **form.cleaned_data
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, f"Staff class “{staff_class.name}” created. Add its grades next.")
+        done = call_service(
+            form, catalogue.staff_class_create, actor=request.user, membership=request.membership, **form.cleaned_data
+        )
+        if done.ok:
+            messages.success(request, f"Staff class “{done.value.name}” created. Add its grades next.")
             return redirect(org_reverse("people:grade_list", request.organization))
     return render(request, "people/grades/staff_class_form.html", {"form": form, "staff_class": None})
 
@@ -80,13 +78,15 @@ def staff_class_edit(request, staffclass_id):
         initial=initial_from(staff_class, StaffClassForm.FIELDS),
     )
     if request.method == "POST" and form.is_valid():
-        try:
-            staff_class = catalogue.staff_class_update(
-                actor=request.user, membership=request.membership, staff_class=staff_class, **form.cleaned_data
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, f"Staff class “{staff_class.name}” saved.")
+        done = call_service(
+            form,
+            catalogue.staff_class_update,
+            actor=request.user,
+            membership=request.membership,
+            staff_class=staff_class,
+            **form.cleaned_data,
+        )
+        if done.ok:
+            messages.success(request, f"Staff class “{done.value.name}” saved.")
             return redirect(org_reverse("people:grade_list", request.organization))
     return render(request, "people/grades/staff_class_form.html", {"form": form, "staff_class": staff_class})

@@ -2,14 +2,14 @@
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 
+from apps.common.forms import call_service, initial_choice, initial_from
 from apps.tenancy.urls_helpers import org_reverse
 
-from ..forms import PositionFilterForm, PositionForm, add_service_errors, initial_choice, initial_from
+from ..forms import PositionFilterForm, PositionForm
 from ..models import Grade, OrgUnit, Position
 from ..permissions import require_people_manager
 from ..selectors import positions_with_holder_counts
@@ -33,11 +33,11 @@ def position_create(request):
     if request.method == "GET":
         form.initial["unit"] = initial_choice(form.fields["unit"], request.GET.get("unit"))
     if request.method == "POST" and form.is_valid():
-        try:
-            position = catalogue.position_create(actor=request.user, membership=request.membership, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
+        done = call_service(
+            form, catalogue.position_create, actor=request.user, membership=request.membership, **form.cleaned_data
+        )
+        if done.ok:
+            position = done.value
             messages.success(request, f"Position “{position.title}” created in {position.unit.name}.")
             return redirect(org_reverse("people:position_list", request.organization))
     return render(request, "people/positions/form.html", {"form": form, "position": None})
@@ -52,14 +52,16 @@ def position_edit(request, position_id):
         **_choices(position),
     )
     if request.method == "POST" and form.is_valid():
-        try:
-            position = catalogue.position_update(
-                actor=request.user, membership=request.membership, position=position, **form.cleaned_data
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, f"Position “{position.title}” saved.")
+        done = call_service(
+            form,
+            catalogue.position_update,
+            actor=request.user,
+            membership=request.membership,
+            position=position,
+            **form.cleaned_data,
+        )
+        if done.ok:
+            messages.success(request, f"Position “{done.value.title}” saved.")
             return redirect(org_reverse("people:position_list", request.organization))
     return render(request, "people/positions/form.html", {"form": form, "position": position})
 

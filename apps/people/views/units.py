@@ -2,14 +2,14 @@
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 
+from apps.common.forms import call_service, initial_choice, initial_from
 from apps.tenancy.urls_helpers import org_reverse
 
-from ..forms import UnitForm, add_service_errors, initial_choice, initial_from
+from ..forms import UnitForm
 from ..models import Employee, OrgUnit
 from ..permissions import require_people_manager
 from ..selectors import positions_with_holder_counts, unit_ancestors, unit_tree, units_with_head_counts
@@ -57,11 +57,11 @@ def unit_create(request):
         # "Add a sub-unit" on a unit's page comes here with ?parent=<id>.
         form.initial["parent"] = initial_choice(form.fields["parent"], request.GET.get("parent"))
     if request.method == "POST" and form.is_valid():
-        try:
-            unit = unit_services.unit_create(actor=request.user, membership=request.membership, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
+        done = call_service(
+            form, unit_services.unit_create, actor=request.user, membership=request.membership, **form.cleaned_data
+        )
+        if done.ok:
+            unit = done.value
             messages.success(request, f"Unit “{unit.name}” created.")
             return redirect(org_reverse("people:unit_detail", request.organization, orgunit_id=unit.public_id))
     return render(request, "people/units/form.html", {"form": form, "unit": None})
@@ -76,13 +76,16 @@ def unit_edit(request, orgunit_id):
         **_choices(unit),
     )
     if request.method == "POST" and form.is_valid():
-        try:
-            unit = unit_services.unit_update(
-                actor=request.user, membership=request.membership, unit=unit, **form.cleaned_data
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
+        done = call_service(
+            form,
+            unit_services.unit_update,
+            actor=request.user,
+            membership=request.membership,
+            unit=unit,
+            **form.cleaned_data,
+        )
+        if done.ok:
+            unit = done.value
             messages.success(request, f"Unit “{unit.name}” saved.")
             return redirect(org_reverse("people:unit_detail", request.organization, orgunit_id=unit.public_id))
     return render(request, "people/units/form.html", {"form": form, "unit": unit})
