@@ -68,7 +68,10 @@ def can(roles: set, action: str) -> bool:
 def roles_for(committee: Committee, *, user, employee, membership, checker: ObjectPermissionChecker | None = None):
     """The roles a person holds on one committee. Seats come from prefetched `members` when
     present; guardian grants through `checker` (one per request saves a query per committee)."""
-    roles = {R.STAFF} if membership is not None and membership.is_active else set()
+    if membership is None or not membership.is_active or membership.organization_id != committee.organization_id:
+        # A committee of another tenant grants nothing, whatever the grants or seats say.
+        return set()
+    roles = {R.STAFF}
     if is_hr_admin(membership):
         roles.add(R.HR)
     if employee is not None:

@@ -12,6 +12,7 @@ from django.http import QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
+from apps.committees.selectors import trained_annotation
 from apps.people.forms import add_service_errors
 from apps.people.models import Employee, OrgUnit
 from apps.tenancy.permissions import require_hr_admin
@@ -42,7 +43,11 @@ def _render_list(request, cycle, query: QueryDict, *, bulk_form=None, selected=(
     """The list page (or, for htmx, its results only) filtered by `query`."""
     filter_form = AppraisalFilterForm(query, units=OrgUnit.objects.order_by("path"))
     filters = filter_form.filters()
-    page_obj = Paginator(appraisals_for_list(cycle, **filters), settings.PEOPLE_PAGE_SIZE).get_page(query.get("page"))
+    # Whether each appraising officer has attended a training session: one EXISTS in the same query.
+    appraisals = appraisals_for_list(cycle, **filters).annotate(
+        officer_trained=trained_annotation("appraising_officer_id")
+    )
+    page_obj = Paginator(appraisals, settings.PEOPLE_PAGE_SIZE).get_page(query.get("page"))
     context = {
         "cycle": cycle,
         "form": filter_form,
