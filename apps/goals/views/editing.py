@@ -9,12 +9,12 @@ service and put its errors at the fields they name.
 import uuid
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 
-from apps.people.forms import ConfirmForm, add_service_errors, initial_choice
+from apps.common.forms import call_service, initial_choice
+from apps.people.forms import ConfirmForm
 from apps.people.models import Employee, OrgUnit, Position
 from apps.tenancy.urls_helpers import org_reverse
 
@@ -66,11 +66,11 @@ def goal_create(request):
     if request.method == "GET":
         form.initial.update(_create_initial(request, actor, form, level=level, parent=parent, unit=unit))
     if request.method == "POST" and form.is_valid():
-        try:
-            goal = goal_services.goal_create(actor=actor, period=period, level=level, **form.goal_values())
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
+        done = call_service(
+            form, goal_services.goal_create, actor=actor, period=period, level=level, **form.goal_values()
+        )
+        if done.ok:
+            goal = done.value
             messages.success(request, f"{goal.get_level_display()} “{goal.title}” saved.")
             return _to_detail(request, goal)
     context = {
@@ -101,13 +101,10 @@ def goal_edit(request, goal_id):
         **choices,
     )
     if request.method == "POST" and form.is_valid():
-        try:
-            goal = goal_services.goal_update(actor=actor, goal=goal, **form.goal_values())
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, f"“{goal.title}” saved.")
-            return _to_detail(request, goal)
+        done = call_service(form, goal_services.goal_update, actor=actor, goal=goal, **form.goal_values())
+        if done.ok:
+            messages.success(request, f"“{done.value.title}” saved.")
+            return _to_detail(request, done.value)
     context = {
         "form": form,
         "goal": goal,
@@ -137,11 +134,9 @@ def goal_status(request, goal_id):
         initial={"status": request.GET.get("status")},
     )
     if request.method == "POST" and form.is_valid():
-        try:
-            goal = goal_services.goal_set_status(actor=actor, goal=goal, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
+        done = call_service(form, goal_services.goal_set_status, actor=actor, goal=goal, **form.cleaned_data)
+        if done.ok:
+            goal = done.value
             messages.success(request, f"“{goal.title}” is now {goal.get_status_display().lower()}.")
             return _to_detail(request, goal)
     return render(request, "goals/editing/status.html", {"form": form, "goal": goal})
@@ -159,11 +154,9 @@ def goal_agree(request, goal_id):
     require(can_agree(actor, goal), "Only a manager up this person's line (or HR) agrees their targets.")
     form = ConfirmForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        try:
-            goal = goal_services.goal_agree(actor=actor, goal=goal)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
+        done = call_service(form, goal_services.goal_agree, actor=actor, goal=goal)
+        if done.ok:
+            goal = done.value
             messages.success(
                 request, f"“{goal.title}” is agreed and now counts towards {goal.employee.full_name}'s goals."
             )
@@ -189,11 +182,9 @@ def goal_propose(request, goal_id):
         if goal.is_closed or goal.period.is_closed:
             form.add_error(None, "This target is closed (or its period is): it is not proposed to anyone any more.")
         else:
-            try:
-                count = goal_services.position_targets_propose(actor=actor, goal=goal)
-            except ValidationError as error:
-                add_service_errors(form, error)
-            else:
+            done = call_service(form, goal_services.position_targets_propose, actor=actor, goal=goal)
+            if done.ok:
+                count = done.value
                 if count:
                     messages.success(request, f"Proposed to {count} holder{'s' if count != 1 else ''} of the post.")
                 else:
@@ -217,12 +208,9 @@ def indicator_create(request, goal_id):
     require(can_edit_goal(actor, goal), "You may not add indicators to this goal.")
     form = IndicatorForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        try:
-            indicator = indicator_services.indicator_create(actor=actor, goal=goal, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, f"Indicator “{indicator.name}” added to “{goal.title}”.")
+        done = call_service(form, indicator_services.indicator_create, actor=actor, goal=goal, **form.cleaned_data)
+        if done.ok:
+            messages.success(request, f"Indicator “{done.value.name}” added to “{goal.title}”.")
             return _to_detail(request, goal)
     return render(request, "goals/editing/indicator_form.html", {"form": form, "goal": goal, "indicator": None})
 
@@ -242,12 +230,11 @@ def indicator_edit(request, keyindicator_id):
         initial={name: getattr(indicator, name) for name in IndicatorForm.FIELDS},
     )
     if request.method == "POST" and form.is_valid():
-        try:
-            indicator = indicator_services.indicator_update(actor=actor, indicator=indicator, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, f"Indicator “{indicator.name}” saved.")
+        done = call_service(
+            form, indicator_services.indicator_update, actor=actor, indicator=indicator, **form.cleaned_data
+        )
+        if done.ok:
+            messages.success(request, f"Indicator “{done.value.name}” saved.")
             return _to_detail(request, goal)
     return render(request, "goals/editing/indicator_form.html", {"form": form, "goal": goal, "indicator": indicator})
 

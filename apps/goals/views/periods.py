@@ -1,11 +1,10 @@
 """Goal periods, for HR: the list with a form to add one, and closing or reopening a period."""
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from apps.people.forms import add_service_errors
+from apps.common.forms import call_service
 from apps.tenancy.permissions import require_hr_admin
 from apps.tenancy.urls_helpers import org_reverse
 
@@ -20,14 +19,11 @@ def period_list(request):
     require_hr_admin(request.membership)
     form = PeriodForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        try:
-            period = period_services.period_create(
-                actor=request.user, membership=request.membership, **form.cleaned_data
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, f"Period “{period.name}” added: goals can now be set for it.")
+        done = call_service(
+            form, period_services.period_create, actor=request.user, membership=request.membership, **form.cleaned_data
+        )
+        if done.ok:
+            messages.success(request, f"Period “{done.value.name}” added: goals can now be set for it.")
             return redirect(org_reverse("goals:period_list", request.organization))
     periods = list(selectors.periods_with_goal_counts())
     context = {"form": form, "periods": periods, "current": selectors.default_period(periods)}

@@ -8,13 +8,12 @@ back; without JavaScript the same form posts normally and the view redirects bac
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django_htmx.http import trigger_client_event
 
-from apps.people.forms import add_service_errors
+from apps.common.forms import call_service
 from apps.people.models import Employee
 from apps.tenancy.urls_helpers import org_reverse
 
@@ -183,11 +182,9 @@ def goal_checkin(request, goal_id):
         goal, data=request.POST if request.method == "POST" else None, next_url=next_url, rolls_up=rolls_up
     )
     if request.method == "POST" and form.is_valid():
-        try:
-            checkin = checkin_record(actor=actor, goal=goal, **form.service_kwargs())
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
+        done = call_service(form, checkin_record, actor=actor, goal=goal, **form.service_kwargs())
+        if done.ok:
+            checkin = done.value
             if request.htmx:
                 fresh = card_queryset(Goal.objects.filter(pk=goal.pk)).get()
                 card = _cards(actor, [fresh], next_url=next_url)[0]
