@@ -302,3 +302,15 @@ def level_chart(overall: list[LevelCell]) -> dict:
         "bars": bars,
         "description": "Share of the ready appraisals at each level: " + "; ".join(parts) + ".",
     }
+
+
+def holding_message(holding: list[dict]) -> str:
+    """Why a release waits, in words: which panel is calibrating which units."""
+    parts = []
+    for hold in holding:
+        units = ", ".join(hold["units"]) if hold["units"] else "the whole organisation"
+        parts.append(f"Moderation panel {hold['panel'].name} is still calibrating {units}")
+    return (
+        "; ".join(parts)
+        + ". Results there are released once the panel closes its session; release another unit meanwhile."
+    )

@@ -18,6 +18,15 @@ from ..models import Appraisal, AppraisalEvent, AppraisalState, Cycle, CycleStat
 from ..selectors_tasks import RELEASE_PHASES, releasable
 
 
+def moderation_holding(cycle: Cycle, unit=None) -> list[dict]:
+    """Open moderation sessions of the cycle whose scope holds appraisals this release would
+    release: the results wait until the panel closes its session."""
+    # Imported here: committees builds on cycles, not the other way round.
+    from apps.committees.selectors_moderation import sessions_holding_release
+
+    return sessions_holding_release(cycle, releasable(cycle, unit))
+
+
 @transaction.atomic
 def release_results(*, actor, membership, cycle: Cycle, unit=None) -> int:
     """Release every countersigned appraisal of `cycle` (in `unit` and its sub-units when
@@ -35,6 +44,11 @@ def release_results(*, actor, membership, cycle: Cycle, unit=None) -> int:
         )
     if unit is not None and unit.organization_id != cycle.organization_id:
         raise ValidationError({"unit": "Choose a unit of this organisation."})
+    holding = moderation_holding(cycle, unit)
+    if holding:
+        from apps.committees.selectors_moderation import holding_message
+
+        raise ValidationError({"__all__": holding_message(holding)})
 
     ids = list(releasable(cycle, unit).select_for_update(of=("self",)).order_by("pk").values_list("pk", flat=True))
     if not ids:

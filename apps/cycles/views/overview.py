@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 
+from apps.committees.models import ModerationSession
 from apps.people.models import OrgUnit
 from apps.tenancy.permissions import require_hr_admin
 from apps.tenancy.urls_helpers import org_reverse
@@ -19,7 +20,7 @@ from ..selectors_tasks import (
     overview_counts,
     releasable,
 )
-from ..services.release import release_results
+from ..services.release import moderation_holding, release_results
 
 
 def cycle_overview(request, cycle_id):
@@ -27,6 +28,7 @@ def cycle_overview(request, cycle_id):
     cycle = get_object_or_404(cycle_for_overview(), public_id=cycle_id)
     rows, totals = overview_counts(cycle)
     overdue, overdue_count = overdue_appraisals(cycle)
+    sessions = ModerationSession.objects.filter(cycle=cycle).select_related("panel").order_by("status", "-opened_at")
     return render(
         request,
         "cycles/overview/overview.html",
@@ -38,6 +40,7 @@ def cycle_overview(request, cycle_id):
             "overdue": overdue,
             "overdue_count": overdue_count,
             "overdue_limit": OVERDUE_LIMIT,
+            "moderation_sessions": list(sessions),
         },
     )
 
@@ -75,6 +78,7 @@ def cycle_release(request, cycle_id):
         "units": OrgUnit.objects.filter(is_active=True).order_by("path"),
         "unit": unit,
         "count": releasable(cycle, unit).count(),
+        "moderation_holding": moderation_holding(cycle, unit),
         "phase_open": cycle.current_phase in RELEASE_PHASES,
         "error": error,
     }

@@ -1,0 +1,214 @@
+"""Moderation pages: the sessions a person may read, opening and closing a panel's session, the
+session page (distributions, officers, appraisals), adjusting a level, and HR's guideline.
+Reads from selectors_moderation, writes through services_moderation, rights from
+permissions_moderation."""
+
+import uuid
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+
+from apps.cycles.models import Cycle, CycleStatus
+from apps.people.forms import add_service_errors
+from apps.people.models import Employee, OrgUnit
+from apps.tenancy.permissions import is_hr_admin, require_hr_admin
+from apps.tenancy.urls_helpers import org_reverse
+
+from . import selectors_moderation as selectors
+from . import services_moderation as services
+from .forms_moderation import AdjustForm, CloseSessionForm, GuidelineForm, OpenSessionForm
+from .models import Committee, CommitteeKind
+from .models_moderation import ModerationSession
+from .permissions_moderation import Action, can, panel_roles, require, runnable_panels_q, visible_sessions_q
+from .scope import in_scope_q, scope_paths
+
+
+def _roles(request, panel) -> set:
+    return panel_roles(panel, employee=request.employee, membership=request.membership)
+
+
+def _session_url(request, session) -> str:
+    return org_reverse("moderation:session_detail", request.organization, moderationsession_id=session.public_id)
+
+
+def _session(request, moderationsession_id, action=Action.VIEW) -> tuple[ModerationSession, set]:
+    session = get_object_or_404(selectors.session_for_page(), public_id=moderationsession_id)
+    roles = _roles(request, session.panel)
+    require(roles, action)
+    return session, roles
+
+
+def session_list(request):
+    """The sessions this person may read, and the panels on which they may open one."""
+    sessions = (
+        ModerationSession.objects.filter(visible_sessions_q(employee=request.employee, membership=request.membership))
+        .select_related("panel", "cycle")
+        .distinct()
+        .order_by("status", "-opened_at", "-pk")
+    )
+    page = Paginator(sessions, 25).get_page(request.GET.get("page"))
+    panels = Committee.objects.filter(runnable_panels_q(employee=request.employee)).distinct().order_by("name")
+    return render(
+        request,
+        "committees/moderation/list.html",
+        {"page": page, "panels": list(panels), "is_hr": is_hr_admin(request.membership)},
+    )
+
+
+def session_open(request, committee_id):
+    panel = get_object_or_404(
+        Committee.objects.prefetch_related("members"), public_id=committee_id, kind=CommitteeKind.MODERATION_PANEL
+    )
+    require(_roles(request, panel), Action.RUN, "Only the panel's chair or secretary opens its sessions.")
+    cycles = Cycle.objects.filter(status=CycleStatus.ACTIVE).order_by("name")
+    form = OpenSessionForm(request.POST or None, cycles=cycles)
+    if request.method == "POST" and form.is_valid():
+        try:
+            session = services.session_open(
+                actor=request.user,
+                employee=request.employee,
+                membership=request.membership,
+                panel=panel,
+                cycle=form.cleaned_data["cycle"],
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, f"Session opened on {session.cycle.name}.")
+            return redirect(_session_url(request, session))
+    return render(request, "committees/moderation/open.html", {"panel": panel, "form": form})
+
+
+def _chosen(queryset, value):
+    """The object a filter names by public id; a malformed or unknown id filters nothing."""
+    if not value:
+        return None
+    try:
+        key = uuid.UUID(str(value))
+    except ValueError:
+        return None
+    return queryset.filter(public_id=key).first()
+
+
+def session_detail(request, moderationsession_id):
+    session, roles = _session(request, moderationsession_id)
+    paths = scope_paths(session.panel)
+    unit = _chosen(OrgUnit.objects.filter(in_scope_q(paths, "path")), request.GET.get("unit"))
+    officer = _chosen(Employee.objects, request.GET.get("officer"))
+    page = selectors.appraisal_page(session, unit=unit, officer=officer, page=request.GET.get("page"))
+    context = {
+        "session": session,
+        "panel": session.panel,
+        "page": page,
+        "unit": unit,
+        "officer": officer,
+        "can_adjust": session.is_open and can(roles, Action.ADJUST),
+        "can_run": session.is_open and can(roles, Action.RUN),
+        "is_hr": is_hr_admin(request.membership),
+    }
+    template = "committees/moderation/session.html"
+    if request.htmx and request.htmx.target == "session-appraisals":
+        return render(request, template + "#appraisals", context)
+    context.update(selectors.distribution(session))
+    context["chart"] = selectors.level_chart(context["overall"])
+    context["units"] = list(OrgUnit.objects.filter(in_scope_q(paths, "path"), is_active=True).order_by("path"))
+    return render(request, template, context)
+
+
+def session_close(request, moderationsession_id):
+    session, _roles_held = _session(request, moderationsession_id, Action.RUN)
+    if not session.is_open:
+        messages.info(request, "This session is already closed.")
+        return redirect(_session_url(request, session))
+    form = CloseSessionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.session_close(
+                actor=request.user,
+                employee=request.employee,
+                membership=request.membership,
+                session=session,
+                summary=form.cleaned_data["summary"],
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, "Session closed: HR may release the results of the panel's scope.")
+            return redirect(_session_url(request, session))
+    return render(request, "committees/moderation/close.html", {"session": session, "form": form})
+
+
+def appraisal_adjust(request, moderationsession_id, appraisal_id):
+    session, _roles_held = _session(request, moderationsession_id, Action.ADJUST)
+    appraisal = get_object_or_404(
+        selectors.scope_appraisals(session).select_related("employee", "employee__unit", "appraising_officer"),
+        public_id=appraisal_id,
+    )
+    levels = selectors.cycle_levels(session.cycle)
+    form = AdjustForm(request.POST or None, levels=levels, current=appraisal.overall_level)
+    if request.method == "POST" and form.is_valid():
+        try:
+            adjustment = services.appraisal_moderate(
+                actor=request.user,
+                employee=request.employee,
+                membership=request.membership,
+                session=session,
+                appraisal=appraisal,
+                new_level=form.cleaned_data["new_level"],
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as exc:
+            # The adjustment service names its level field "level".
+            if hasattr(exc, "error_dict") and "level" in exc.error_dict:
+                exc.error_dict["new_level"] = exc.error_dict.pop("level")
+            add_service_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                f"{appraisal.employee.full_name}: level {adjustment.original_level or '—'} → {adjustment.new_level}.",
+            )
+            return redirect(_session_url(request, session))
+    history = selectors.adjustments_of(appraisal)
+    return render(
+        request,
+        "committees/moderation/adjust.html",
+        {"session": session, "appraisal": appraisal, "form": form, "history": history},
+    )
+
+
+def guideline_edit(request, cycle_id):
+    require_hr_admin(request.membership)
+    cycle = get_object_or_404(Cycle, public_id=cycle_id)
+    levels = selectors.cycle_levels(cycle)
+    guideline = selectors.guideline_for(cycle)
+    initial = {}
+    if guideline is not None:
+        initial = {f"share_{i}": guideline.shares.get(label, "") for i, label in enumerate(levels)}
+    form = GuidelineForm(request.POST or None, levels=levels, initial=initial)
+    shares_error = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = services.guideline_save(
+                actor=request.user, membership=request.membership, cycle=cycle, shares=form.shares()
+            )
+        except ValidationError as exc:
+            # The sum belongs to the shares together: it is shown on their fieldset.
+            if hasattr(exc, "error_dict"):
+                shares_error = exc.error_dict.pop("shares", None)
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, "Guideline saved." if saved else "Guideline removed.")
+            return redirect(org_reverse("moderation:guideline_edit", request.organization, cycle_id=cycle.public_id))
+    return render(
+        request,
+        "committees/moderation/guideline.html",
+        {
+            "cycle": cycle,
+            "form": form,
+            "levels": levels,
+            "guideline": guideline,
+            "shares_error": [message for error in shares_error or [] for message in error.messages],
+        },
+    )
