@@ -22,6 +22,7 @@ class Kind(models.TextChoices):
     ACKNOWLEDGEMENT_RECORDED = "acknowledgement_recorded", "Acknowledgement recorded"
     REMINDER = "reminder", "Deadline reminder"
     ESCALATION = "escalation", "Overdue escalation"
+    APPEAL = "appeal", "Appeal"
 
 
 # Deadline reminders and escalations reach people whatever their e-mail preference.
