@@ -124,7 +124,7 @@ class IssueForm(forms.Form):
     description = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), required=False)
     cycle = PublicIdChoiceField(required=False, empty_label="— No particular cycle —")
     owner = EmployeeChoiceField(required=False, empty_label="— Nobody yet —", help_text="Who sees it through.")
-    status = forms.ChoiceField(choices=IssueStatus.choices, initial=IssueStatus.OPEN)
+    status = forms.ChoiceField(choices=IssueStatus.choices, initial=IssueStatus.OPEN, required=False)
     resolution = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
     resolved_on = forms.DateField(required=False, widget=DATE, help_text="Left empty: today, when resolved.")
 
