@@ -11,6 +11,7 @@ from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from apps.committees.demo import seed_committees
 from apps.cycles.demo import seed_appraisal_configuration
 from apps.cycles.demo_cycle import seed_demo_cycle
 from apps.goals.demo import seed_goal_cascade
@@ -149,6 +150,10 @@ class Command(BaseCommand):
         with transaction.atomic(), tenant_scope(acme):
             appraisals = seed_demo_cycle(acme)
         self.stdout.write(f"Acme Industries: appraisal cycle with {appraisals} new appraisal(s)")
+        # Then the committees and groups that run the system (skipped when they exist).
+        with transaction.atomic(), tenant_scope(acme):
+            committees = seed_committees(acme)
+        self.stdout.write(f"Acme Industries: {committees} new committee(s) and group(s)")
         # One person in both organisations shows the organisation switcher.
         _ensure_member("consultant@pmsys.test", "Casey Consultant", password_hash, "acme", Role.MEMBER)
         _ensure_member("consultant@pmsys.test", "Casey Consultant", password_hash, "globex", Role.MEMBER)
