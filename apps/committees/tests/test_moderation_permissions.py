@@ -119,3 +119,13 @@ def test_bad_filters_never_fail(world):
     url = _pages(world)[Action.VIEW]
     for query in ("?unit=nope", "?officer=123", "?page=abc", "?page=999", f"?unit={world.ops.public_id}"):
         assert client.get(url + query).status_code == 200, query
+
+
+def test_the_panels_committee_page_leads_to_its_sessions(world):
+    url = org_reverse("committees:committee_detail", world.org, committee_id=world.panel.public_id)
+    session_url = _pages(world)[Action.VIEW]
+    chair_page = client_for(world, "cleo").get(url).content.decode()
+    assert session_url in chair_page and _pages(world)["open"] in chair_page
+    member_page = client_for(world, "mo").get(url).content.decode()
+    assert session_url in member_page and _pages(world)["open"] not in member_page
+    assert session_url not in client_for(world, "bob").get(url).content.decode()
