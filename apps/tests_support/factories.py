@@ -7,6 +7,7 @@ from decimal import Decimal
 import factory
 from django.contrib.auth import get_user_model
 
+from apps.appeals import models as appeals
 from apps.committees import models as committees
 from apps.cycles import models as cycles
 from apps.goals import models as goals
@@ -515,3 +516,72 @@ class ModerationGuidelineFactory(factory.django.DjangoModelFactory):
     organization = factory.SubFactory(OrganizationFactory)
     cycle = factory.SubFactory(CycleFactory, organization=factory.SelfAttribute("..organization"))
     shares = factory.LazyFunction(lambda: {"5": "10", "4": "20", "3": "40", "2": "20", "1": "10"})
+
+
+# --- Appeals ------------------------------------------------------------------------------------
+
+
+class AppealFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = appeals.Appeal
+
+    organization = factory.SubFactory(OrganizationFactory)
+    appraisal = factory.SubFactory(
+        AppraisalFactory, organization=factory.SelfAttribute("..organization"), state=cycles.AppraisalState.RELEASED
+    )
+    appellant = factory.SelfAttribute("appraisal.employee")
+    grounds = "The rating does not reflect the year's results."
+
+
+class AppealAttachmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = appeals.AppealAttachment
+
+    organization = factory.SubFactory(OrganizationFactory)
+    appeal = factory.SubFactory(AppealFactory, organization=factory.SelfAttribute("..organization"))
+    # A stored name only: no file is written for a factory row (the download view answers 404).
+    file = "appeals/factory/evidence.pdf"
+    original_name = "evidence.pdf"
+    content_type = "application/pdf"
+    size = 1024
+
+
+class AppealExclusionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = appeals.AppealExclusion
+
+    organization = factory.SubFactory(OrganizationFactory)
+    appeal = factory.SubFactory(AppealFactory, organization=factory.SelfAttribute("..organization"))
+    employee = factory.SubFactory(EmployeeFactory, organization=factory.SelfAttribute("..organization"))
+    reason = appeals.ExclusionReason.REPORTING_LINE
+
+
+class AppealEventFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = appeals.AppealEvent
+
+    organization = factory.SubFactory(OrganizationFactory)
+    appeal = factory.SubFactory(AppealFactory, organization=factory.SelfAttribute("..organization"))
+    action = "lodge"
+    to_state = appeals.AppealState.LODGED
+
+
+class AppealNoteFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = appeals.AppealNote
+
+    organization = factory.SubFactory(OrganizationFactory)
+    appeal = factory.SubFactory(AppealFactory, organization=factory.SelfAttribute("..organization"))
+    text = "The board notes the targets changed mid-year."
+
+
+class CommentRequestFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = appeals.CommentRequest
+
+    organization = factory.SubFactory(OrganizationFactory)
+    appeal = factory.SubFactory(AppealFactory, organization=factory.SelfAttribute("..organization"))
+    party = appeals.Party.APPELLANT
+    addressee = factory.SelfAttribute("appeal.appellant")
+    question = "What evidence of the sales figures do you have?"
+    due_at = factory.LazyFunction(lambda: datetime.datetime(2026, 12, 1, 17, tzinfo=datetime.UTC))

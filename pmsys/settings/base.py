@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "apps.cycles",
     "apps.notifications",
     "apps.committees",
+    "apps.appeals",
     "apps.reports",
 ]
 
@@ -166,6 +167,8 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": 300.0,
         "options": {"expires": 290},
     },
+    # Appeals: remind once whoever owes the appeal board written comments when they fall due.
+    "appeals.remind_comments_tick": {"task": "appeals.remind_comments_tick", "schedule": 300.0, "options": {"expires": 290}},
 }
 # The reminder sweep writes this many log rows (and their notifications) per transaction, and
 # may pause between batches (seconds) to leave the database room for people's requests.
