@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from apps.people.forms import add_service_errors
+from apps.common.forms import add_service_errors
 from apps.tenancy.urls_helpers import org_reverse
 
 from .. import permissions, workflow
@@ -108,8 +108,13 @@ def appraisal_history(request, appraisal_id):
     return render(
         request,
         "cycles/appraisal/history.html",
-        {**_header_context(request, appraisal, roles), "page": page, "subject": subject, "key": key,
-         "narrowed": narrowed},
+        {
+            **_header_context(request, appraisal, roles),
+            "page": page,
+            "subject": subject,
+            "key": key,
+            "narrowed": narrowed,
+        },
     )
 
 

@@ -6,14 +6,13 @@ import uuid
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
 from apps.committees.selectors import trained_annotation
-from apps.people.forms import add_service_errors
+from apps.common.forms import call_service
 from apps.people.models import Employee, OrgUnit
 from apps.tenancy.permissions import require_hr_admin
 from apps.tenancy.urls_helpers import org_reverse
@@ -90,18 +89,18 @@ def officers_bulk_reassign(request, cycle_id):
         if not appraisals:
             form.add_error(None, "Tick the appraisals to reassign first.")
         else:
-            try:
-                changed = officer_services.officers_reassign(
-                    actor=request.user,
-                    membership=request.membership,
-                    appraisals=appraisals,
-                    appraising_officer=form.cleaned_data["appraising_officer"],
-                    countersigning_officer=form.cleaned_data["countersigning_officer"],
-                    note=form.cleaned_data["note"],
-                )
-            except ValidationError as exc:
-                add_service_errors(form, exc)
-            else:
+            done = call_service(
+                form,
+                officer_services.officers_reassign,
+                actor=request.user,
+                membership=request.membership,
+                appraisals=appraisals,
+                appraising_officer=form.cleaned_data["appraising_officer"],
+                countersigning_officer=form.cleaned_data["countersigning_officer"],
+                note=form.cleaned_data["note"],
+            )
+            if done.ok:
+                changed = done.value
                 if changed:
                     messages.success(request, f"{changed} appraisal{'s' if changed != 1 else ''} reassigned.")
                 else:
@@ -118,19 +117,18 @@ def officers_reassign(request, appraisal_id):
     appraisal = get_object_or_404(appraisal_for_officers(), public_id=appraisal_id)
     form = _officers_form(request, request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        try:
-            changed = officer_services.officers_reassign(
-                actor=request.user,
-                membership=request.membership,
-                appraisals=[appraisal],
-                appraising_officer=form.cleaned_data["appraising_officer"],
-                countersigning_officer=form.cleaned_data["countersigning_officer"],
-                note=form.cleaned_data["note"],
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            if changed:
+        done = call_service(
+            form,
+            officer_services.officers_reassign,
+            actor=request.user,
+            membership=request.membership,
+            appraisals=[appraisal],
+            appraising_officer=form.cleaned_data["appraising_officer"],
+            countersigning_officer=form.cleaned_data["countersigning_officer"],
+            note=form.cleaned_data["note"],
+        )
+        if done.ok:
+            if done.value:
                 messages.success(request, f"Officers of {appraisal.employee.full_name}'s appraisal reassigned.")
             else:
                 messages.warning(request, "Nothing changed: the appraisal already has these officers.")

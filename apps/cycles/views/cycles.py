@@ -7,8 +7,8 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 
+from apps.common.forms import Outcome, call_service
 from apps.goals.models import GoalPeriod
-from apps.people.forms import add_service_errors
 from apps.people.models import Employee, Grade, OrgUnit
 from apps.tenancy.permissions import require_hr_admin
 from apps.tenancy.urls_helpers import org_reverse
@@ -85,20 +85,19 @@ def _cycle_form(request, cycle=None):
     )
 
 
-def _save_cycle(request, form, cycle=None):
-    try:
-        return services.cycle_save(actor=request.user, membership=request.membership, cycle=cycle, **form.cleaned_data)
-    except ValidationError as exc:
-        add_service_errors(form, exc)
-        return None
+def _save_cycle(request, form, cycle=None) -> Outcome:
+    return call_service(
+        form, services.cycle_save, actor=request.user, membership=request.membership, cycle=cycle, **form.cleaned_data
+    )
 
 
 def cycle_create(request):
     require_hr_admin(request.membership)
     form = _cycle_form(request)
     if request.method == "POST" and form.is_valid():
-        cycle = _save_cycle(request, form)
-        if cycle:
+        done = _save_cycle(request, form)
+        if done.ok:
+            cycle = done.value
             messages.success(request, f"Cycle “{cycle.name}” created. Give it its phases next.")
             return redirect(org_reverse("cycles:cycle_phases", request.organization, cycle_id=cycle.public_id))
     return render(request, "cycles/cycles/form.html", {"form": form, "cycle": None})
@@ -112,10 +111,10 @@ def cycle_edit(request, cycle_id):
         return render(request, "cycles/cycles/form.html", {"form": None, "cycle": cycle, "read_only": True})
     form = _cycle_form(request, cycle)
     if request.method == "POST" and form.is_valid():
-        saved = _save_cycle(request, form, cycle)
-        if saved:
-            messages.success(request, f"Cycle “{saved.name}” saved.")
-            return redirect(_detail_url(request, saved))
+        done = _save_cycle(request, form, cycle)
+        if done.ok:
+            messages.success(request, f"Cycle “{done.value.name}” saved.")
+            return redirect(_detail_url(request, done.value))
     return render(request, "cycles/cycles/form.html", {"form": form, "cycle": cycle})
 
 
@@ -135,11 +134,15 @@ def cycle_phases(request, cycle_id):
     editable = cycle.status == CycleStatus.DRAFT
     form = PhasesForm(request.POST if request.method == "POST" and editable else None, initial=initial)
     if request.method == "POST" and editable and form.is_valid():
-        try:
-            services.phases_save(actor=request.user, membership=request.membership, cycle=cycle, phases=form.phases())
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
+        done = call_service(
+            form,
+            services.phases_save,
+            actor=request.user,
+            membership=request.membership,
+            cycle=cycle,
+            phases=form.phases(),
+        )
+        if done.ok:
             messages.success(request, "Phases saved.")
             return redirect(_detail_url(request, cycle))
     return render(

@@ -2,11 +2,10 @@
 sees the transitions to come. Writes go through services.phases."""
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
-from apps.people.forms import add_service_errors
+from apps.common.forms import call_service
 from apps.tenancy.permissions import require_hr_admin
 from apps.tenancy.urls_helpers import org_reverse
 
@@ -55,17 +54,17 @@ def cycle_phase_advance(request, cycle_id):
     transition = next_transition(cycle, list(cycle.phases.all()))
     form = AdvanceForm(request.POST, target_label=transition["to_label"] if transition else "")
     if form.is_valid():
-        try:
-            moved = services.advance_phase(
-                actor=request.user,
-                membership=request.membership,
-                cycle=cycle,
-                expected_phase=form.cleaned_data["expected_phase"],
-                reason=form.cleaned_data["reason"],
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
+        done = call_service(
+            form,
+            services.advance_phase,
+            actor=request.user,
+            membership=request.membership,
+            cycle=cycle,
+            expected_phase=form.cleaned_data["expected_phase"],
+            reason=form.cleaned_data["reason"],
+        )
+        if done.ok:
+            moved = done.value
             if moved.current_phase:
                 messages.success(request, f"The cycle has moved on: {_label(moved.current_phase)} is open.")
             else:
@@ -81,18 +80,18 @@ def cycle_phase_extend(request, cycle_id):
         return redirect(_detail_url(request, cycle))
     form = ExtendForm(request.POST)
     if form.is_valid():
-        try:
-            moved = services.extend_phase(
-                actor=request.user,
-                membership=request.membership,
-                cycle=cycle,
-                phase_kind=form.cleaned_data["phase_kind"],
-                ends_at=form.cleaned_data["ends_at"],
-                reason=form.cleaned_data["reason"],
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
+        done = call_service(
+            form,
+            services.extend_phase,
+            actor=request.user,
+            membership=request.membership,
+            cycle=cycle,
+            phase_kind=form.cleaned_data["phase_kind"],
+            ends_at=form.cleaned_data["ends_at"],
+            reason=form.cleaned_data["reason"],
+        )
+        if done.ok:
+            moved = done.value
             later = len(moved) - 1
             messages.success(
                 request,

@@ -7,11 +7,11 @@ The rating page's live score is the same view answering an htmx POST flagged "pr
 """
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 
-from apps.people.forms import add_service_errors
+from apps.common.forms import call_service
 from apps.tenancy.urls_helpers import org_reverse
 
 from ..forms_rating import AcknowledgeForm, CountersigningForm, FeedbackInterviewForm, RatingForm, ReturnForm
@@ -153,19 +153,18 @@ def rating(request, appraisal_id):
             return render(request, "cycles/appraisal/rating.html#score", {**ctx, "score": score, "level": level})
         if form.is_valid():
             service = rating_submit if "submit" in request.POST else rating_save
-            try:
-                service(
-                    **_who(request),
-                    appraisal=appraisal,
-                    expected_version=form.cleaned_data["version"],
-                    ratings=form.ratings(),
-                    overall_assessment=form.cleaned_data["overall_assessment"],
-                    training_recommendations=form.cleaned_data["training_recommendations"],
-                    section_texts=form.section_texts(),
-                )
-            except ValidationError as error:
-                add_service_errors(form, error)
-            else:
+            done = call_service(
+                form,
+                service,
+                **_who(request),
+                appraisal=appraisal,
+                expected_version=form.cleaned_data["version"],
+                ratings=form.ratings(),
+                overall_assessment=form.cleaned_data["overall_assessment"],
+                training_recommendations=form.cleaned_data["training_recommendations"],
+                section_texts=form.section_texts(),
+            )
+            if done.ok:
                 if "submit" in request.POST:
                     messages.success(request, "Your rating is submitted to the countersigning officer.")
                 else:
@@ -205,33 +204,31 @@ def countersigning(request, appraisal_id):
         if "return" in request.POST:
             return_form = ReturnForm(request.POST)
             if return_form.is_valid():
-                try:
-                    countersigning_return(
-                        **_who(request),
-                        appraisal=appraisal,
-                        expected_version=return_form.cleaned_data["version"],
-                        note=return_form.cleaned_data["note"],
-                    )
-                except ValidationError as error:
-                    add_service_errors(return_form, error)
-                else:
+                done = call_service(
+                    return_form,
+                    countersigning_return,
+                    **_who(request),
+                    appraisal=appraisal,
+                    expected_version=return_form.cleaned_data["version"],
+                    note=return_form.cleaned_data["note"],
+                )
+                if done.ok:
                     messages.success(request, "The appraisal is back with the appraising officer.")
                     return _back(request, "countersigning", appraisal)
         else:
             form = CountersigningForm(request.POST)
             if form.is_valid():
                 service = countersigning_sign if "countersign" in request.POST else countersigning_save
-                try:
-                    service(
-                        **_who(request),
-                        appraisal=appraisal,
-                        expected_version=form.cleaned_data["version"],
-                        agrees=form.agrees(),
-                        remarks=form.cleaned_data["countersigning_remarks"],
-                    )
-                except ValidationError as error:
-                    add_service_errors(form, error)
-                else:
+                done = call_service(
+                    form,
+                    service,
+                    **_who(request),
+                    appraisal=appraisal,
+                    expected_version=form.cleaned_data["version"],
+                    agrees=form.agrees(),
+                    remarks=form.cleaned_data["countersigning_remarks"],
+                )
+                if done.ok:
                     messages.success(
                         request, "You have countersigned." if "countersign" in request.POST else "Your view is saved."
                     )
@@ -258,16 +255,15 @@ def acknowledge(request, appraisal_id):
                 raise PermissionDenied("Recording the feedback interview is not open to you now.")
             interview_form = FeedbackInterviewForm(request.POST)
             if interview_form.is_valid():
-                try:
-                    feedback_interview_record(
-                        **_who(request),
-                        appraisal=appraisal,
-                        expected_version=interview_form.cleaned_data["version"],
-                        held_on=interview_form.cleaned_data["feedback_interview_on"],
-                    )
-                except ValidationError as error:
-                    add_service_errors(interview_form, error)
-                else:
+                done = call_service(
+                    interview_form,
+                    feedback_interview_record,
+                    **_who(request),
+                    appraisal=appraisal,
+                    expected_version=interview_form.cleaned_data["version"],
+                    held_on=interview_form.cleaned_data["feedback_interview_on"],
+                )
+                if done.ok:
                     messages.success(request, "The feedback interview is recorded.")
                     return _back(request, "acknowledge", appraisal)
         else:
@@ -275,16 +271,15 @@ def acknowledge(request, appraisal_id):
                 raise PermissionDenied("Only the appraisee acknowledges a released appraisal.")
             acknowledge_form = AcknowledgeForm(request.POST)
             if acknowledge_form.is_valid():
-                try:
-                    appraisal_acknowledge(
-                        **_who(request),
-                        appraisal=appraisal,
-                        expected_version=acknowledge_form.cleaned_data["version"],
-                        comment=acknowledge_form.cleaned_data["acknowledgement_comment"],
-                    )
-                except ValidationError as error:
-                    add_service_errors(acknowledge_form, error)
-                else:
+                done = call_service(
+                    acknowledge_form,
+                    appraisal_acknowledge,
+                    **_who(request),
+                    appraisal=appraisal,
+                    expected_version=acknowledge_form.cleaned_data["version"],
+                    comment=acknowledge_form.cleaned_data["acknowledgement_comment"],
+                )
+                if done.ok:
                     messages.success(request, "You have acknowledged your appraisal.")
                     return _back(request, "acknowledge", appraisal)
     ctx = _context(

@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 
-from apps.people.forms import add_service_errors
+from apps.common.forms import add_service_errors
 from apps.tenancy.permissions import require_hr_admin
 from apps.tenancy.urls_helpers import org_reverse
 

@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from apps.people.forms import add_service_errors
+from apps.common.forms import call_service
 from apps.tenancy.urls_helpers import org_reverse
 
 from .. import permissions
@@ -44,21 +44,22 @@ def self_assessment(request, appraisal_id):
         if form.is_valid():
             submitting = "submit" in request.POST
             action = service.self_assessment_submit if submitting else service.self_assessment_save
-            try:
-                action(
-                    **_actor(request),
-                    appraisal=appraisal,
-                    values=form.service_values(),
-                    expected_version=form.cleaned_data["version"],
-                )
-            except ValidationError as error:
-                add_service_errors(form, error)
-            else:
+            done = call_service(
+                form,
+                action,
+                **_actor(request),
+                appraisal=appraisal,
+                values=form.service_values(),
+                expected_version=form.cleaned_data["version"],
+            )
+            if done.ok:
                 if submitting:
                     messages.success(request, "Your self-assessment is handed in to your appraising officer.")
                 else:
                     messages.success(request, "Your self-assessment is saved.")
-                return redirect(org_reverse("cycles:self_assessment", request.organization, appraisal_id=appraisal.public_id))
+                return redirect(
+                    org_reverse("cycles:self_assessment", request.organization, appraisal_id=appraisal.public_id)
+                )
         # Refused: show the appraisal as it is now; the re-shown form carries the current version,
         # so saving again is a deliberate choice over what the person now sees.
         appraisal.refresh_from_db()
@@ -85,7 +86,9 @@ def self_assessment(request, appraisal_id):
         "is_appraisee": Role.APPRAISEE in roles,
         "handed_in": appraisal.state not in DRAFT_STATES,
         "drafts_hidden": drafts_hidden,
-        "sections": [] if drafts_hidden else page_sections(
+        "sections": []
+        if drafts_hidden
+        else page_sections(
             snapshot, targets, form, values, visible=lambda section: permissions.can_see_section(roles, section)
         ),
         # The browser's local copy of a draft is restored only when newer than the server's text.
@@ -103,7 +106,9 @@ def autosave(request, appraisal_id):
     name = service.text_field_name(kind, key)
     text = request.POST.get(name, request.POST.get("text", "")) if name else ""
     try:
-        saved_at = service.self_assessment_autosave(**_actor(request), appraisal=appraisal, kind=kind, key=key, text=text)
+        saved_at = service.self_assessment_autosave(
+            **_actor(request), appraisal=appraisal, kind=kind, key=key, text=text
+        )
     except ValidationError as error:
         closed = hasattr(error, "error_dict") and "__all__" in error.error_dict
         message = " ".join(error.messages)

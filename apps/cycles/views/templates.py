@@ -4,12 +4,11 @@ sections and competencies. Every write goes through services.templates."""
 from decimal import Decimal
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from apps.people.forms import add_service_errors, initial_from
+from apps.common.forms import Outcome, call_service, initial_from
 from apps.people.models import Grade, StaffClass
 from apps.tenancy.permissions import require_hr_admin
 from apps.tenancy.urls_helpers import org_reverse
@@ -60,22 +59,24 @@ def _template_form(request, template=None):
     )
 
 
-def _save_template(request, form, template=None):
-    try:
-        return services.template_save(
-            actor=request.user, membership=request.membership, template=template, **form.cleaned_data
-        )
-    except ValidationError as exc:
-        add_service_errors(form, exc)
-        return None
+def _save_template(request, form, template=None) -> Outcome:
+    return call_service(
+        form,
+        services.template_save,
+        actor=request.user,
+        membership=request.membership,
+        template=template,
+        **form.cleaned_data,
+    )
 
 
 def template_create(request):
     require_hr_admin(request.membership)
     form = _template_form(request)
     if request.method == "POST" and form.is_valid():
-        template = _save_template(request, form)
-        if template:
+        done = _save_template(request, form)
+        if done.ok:
+            template = done.value
             messages.success(request, f"Template “{template.name}” created. Add its sections next.")
             return redirect(_detail_url(request, template))
     return render(request, "cycles/templates/template_form.html", {"form": form, "template": None})
@@ -86,10 +87,10 @@ def template_edit(request, appraisaltemplate_id):
     template = get_object_or_404(AppraisalTemplate.objects, public_id=appraisaltemplate_id)
     form = _template_form(request, template)
     if request.method == "POST" and form.is_valid():
-        saved = _save_template(request, form, template)
-        if saved:
-            messages.success(request, f"Template “{saved.name}” saved.")
-            return redirect(_detail_url(request, saved))
+        done = _save_template(request, form, template)
+        if done.ok:
+            messages.success(request, f"Template “{done.value.name}” saved.")
+            return redirect(_detail_url(request, done.value))
     return render(request, "cycles/templates/template_form.html", {"form": form, "template": template})
 
 
@@ -137,13 +138,16 @@ def section_create(request, appraisaltemplate_id):
     if request.method == "GET" and request.GET.get("kind") in SectionKind.values:
         form.initial["kind"] = request.GET["kind"]
     if request.method == "POST" and form.is_valid():
-        try:
-            section = services.section_save(
-                actor=request.user, membership=request.membership, template=template, **form.cleaned_data
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
+        done = call_service(
+            form,
+            services.section_save,
+            actor=request.user,
+            membership=request.membership,
+            template=template,
+            **form.cleaned_data,
+        )
+        if done.ok:
+            section = done.value
             messages.success(request, f"Section “{section.title}” added.")
             return redirect(_detail_url(request, template) + f"#section-{section.public_id}")
     return _section_page(request, form, template, None)
@@ -156,17 +160,17 @@ def section_edit(request, templatesection_id):
         request.POST if request.method == "POST" else None, initial=initial_from(section, SectionForm.FIELDS)
     )
     if request.method == "POST" and form.is_valid():
-        try:
-            section = services.section_save(
-                actor=request.user,
-                membership=request.membership,
-                template=section.template,
-                section=section,
-                **form.cleaned_data,
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
+        done = call_service(
+            form,
+            services.section_save,
+            actor=request.user,
+            membership=request.membership,
+            template=section.template,
+            section=section,
+            **form.cleaned_data,
+        )
+        if done.ok:
+            section = done.value
             messages.success(request, f"Section “{section.title}” saved.")
             return redirect(_detail_url(request, section.template) + f"#section-{section.public_id}")
     return _section_page(request, form, section.template, section)
@@ -235,19 +239,18 @@ def competency_create(request, templatesection_id):
         return redirect(_detail_url(request, section.template))
     form = CompetencyForm(request.POST if request.method == "POST" else None, levels=_levels_of(section))
     if request.method == "POST" and form.is_valid():
-        try:
-            competency = services.competency_save(
-                actor=request.user,
-                membership=request.membership,
-                section=section,
-                name=form.cleaned_data["name"],
-                description=form.cleaned_data["description"],
-                descriptors=form.descriptors(),
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, f"Competency “{competency.name}” added.")
+        done = call_service(
+            form,
+            services.competency_save,
+            actor=request.user,
+            membership=request.membership,
+            section=section,
+            name=form.cleaned_data["name"],
+            description=form.cleaned_data["description"],
+            descriptors=form.descriptors(),
+        )
+        if done.ok:
+            messages.success(request, f"Competency “{done.value.name}” added.")
             return redirect(_detail_url(request, section.template) + f"#section-{section.public_id}")
     return _competency_page(request, form, section, None)
 
@@ -264,20 +267,19 @@ def competency_edit(request, competency_id):
     initial.update({CompetencyForm.level_field(level): texts.get(level.pk, "") for level in levels})
     form = CompetencyForm(request.POST if request.method == "POST" else None, initial=initial, levels=levels)
     if request.method == "POST" and form.is_valid():
-        try:
-            competency = services.competency_save(
-                actor=request.user,
-                membership=request.membership,
-                section=section,
-                competency=competency,
-                name=form.cleaned_data["name"],
-                description=form.cleaned_data["description"],
-                descriptors=form.descriptors(),
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, f"Competency “{competency.name}” saved.")
+        done = call_service(
+            form,
+            services.competency_save,
+            actor=request.user,
+            membership=request.membership,
+            section=section,
+            competency=competency,
+            name=form.cleaned_data["name"],
+            description=form.cleaned_data["description"],
+            descriptors=form.descriptors(),
+        )
+        if done.ok:
+            messages.success(request, f"Competency “{done.value.name}” saved.")
             return redirect(_detail_url(request, section.template) + f"#section-{section.public_id}")
     return _competency_page(request, form, section, competency)
 
