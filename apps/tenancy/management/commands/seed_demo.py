@@ -12,6 +12,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from apps.committees.demo import seed_committees
+from apps.committees.demo_moderation import seed_moderation
 from apps.cycles.demo import seed_appraisal_configuration
 from apps.cycles.demo_cycle import seed_demo_cycle
 from apps.goals.demo import seed_goal_cascade
@@ -154,6 +155,10 @@ class Command(BaseCommand):
         with transaction.atomic(), tenant_scope(acme):
             committees = seed_committees(acme)
         self.stdout.write(f"Acme Industries: {committees} new committee(s) and group(s)")
+        # Then the moderation panel's closed session with one adjusted level (skipped when it exists).
+        with transaction.atomic(), tenant_scope(acme):
+            moderated = seed_moderation(acme)
+        self.stdout.write(f"Acme Industries: {moderated} new moderation session(s)")
         # One person in both organisations shows the organisation switcher.
         _ensure_member("consultant@pmsys.test", "Casey Consultant", password_hash, "acme", Role.MEMBER)
         _ensure_member("consultant@pmsys.test", "Casey Consultant", password_hash, "globex", Role.MEMBER)
