@@ -2,13 +2,12 @@
 its reminder log. Thin: parse the form, call services.reminder_rules, show its field errors."""
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
+from apps.common.forms import call_service
 from apps.cycles.models import AppraisalState, Cycle
-from apps.people.forms import add_service_errors
 from apps.tenancy.permissions import require_hr_admin
 from apps.tenancy.urls_helpers import org_reverse
 
@@ -60,11 +59,15 @@ def reminder_rules(request, cycle_id):
         return _render_rules(request, cycle)
     form = ReminderRuleForm(request.POST)
     if form.is_valid():
-        try:
-            reminder_rule_save(actor=request.user, membership=request.membership, cycle=cycle, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
+        done = call_service(
+            form,
+            reminder_rule_save,
+            actor=request.user,
+            membership=request.membership,
+            cycle=cycle,
+            **form.cleaned_data,
+        )
+        if done.ok:
             messages.success(request, "Reminder rules saved. They apply to reminders still to come.")
             return redirect(_rules_url(request, cycle))
     return _render_rules(request, cycle, form=form)
@@ -79,11 +82,10 @@ def reminder_quiet_hours(request, cycle_id):
         return redirect(_rules_url(request, cycle))
     quiet_form = QuietHoursForm(request.POST)
     if quiet_form.is_valid():
-        try:
-            quiet_hours_save(actor=request.user, membership=request.membership, **quiet_form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(quiet_form, exc)
-        else:
+        done = call_service(
+            quiet_form, quiet_hours_save, actor=request.user, membership=request.membership, **quiet_form.cleaned_data
+        )
+        if done.ok:
             messages.success(request, "Quiet hours saved for the whole organisation.")
             return redirect(_rules_url(request, cycle))
     return _render_rules(request, cycle, quiet_form=quiet_form)
