@@ -10,7 +10,7 @@ from apps.people.forms import add_service_errors
 from apps.tenancy.urls_helpers import org_reverse
 
 from ..forms import CycleChoiceForm, ReportCreateForm, ReportTextForm
-from ..models import ProgressReport, ReportStatus
+from ..models import Committee, ProgressReport, ReportStatus
 from ..permissions import Action, can, request_roles, require
 from ..selectors import cycle_with_phases, figures_for, report_table, reports_side_by_side, state_rows
 from ..services import reports as services
@@ -73,7 +73,7 @@ def report_detail(request, progressreport_id):
     if report.status == ReportStatus.SUBMITTED:
         figures = report.figures
     else:
-        group = report.group.__class__.objects.prefetch_related("units").get(pk=report.group_id)
+        group = Committee.objects.prefetch_related("units").get(pk=report.group_id)
         figures = figures_for(cycle_with_phases().get(pk=report.cycle_id), [group])[group.pk]
     return render(
         request,
