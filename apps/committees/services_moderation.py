@@ -37,6 +37,9 @@ def session_open(*, actor, employee, membership, panel: Committee, cycle: Cycle)
     )
     if cycle.organization_id != panel.organization_id:
         raise ValidationError({"cycle": "Choose a cycle of this organisation."})
+    # The cycle's lock is the one release_results takes: a release and an opening session never
+    # interleave, so nothing is released from under a session that has just opened.
+    cycle = Cycle.objects.select_for_update().get(pk=cycle.pk)
     if cycle.status != CycleStatus.ACTIVE:
         raise ValidationError({"cycle": "Choose a cycle under way: this one is not."})
     if ModerationSession.objects.filter(panel=panel, cycle=cycle, status=SessionStatus.OPEN).exists():
@@ -112,7 +115,8 @@ def appraisal_moderate(
         Action.ADJUST,
         "Only the panel's chair or secretary records its adjustments.",
     )
-    appraisal = Appraisal.objects.select_related("employee__unit").get(pk=appraisal.pk)
+    # Locked before its state is read, so a release cannot slip in between.
+    appraisal = Appraisal.objects.select_for_update(of=("self",)).select_related("employee__unit").get(pk=appraisal.pk)
     if appraisal.cycle_id != session.cycle_id or not covers_path(
         scope_paths(session.panel), appraisal.employee.unit.path
     ):

@@ -112,10 +112,11 @@ def test_members_and_hr_do_not_adjust(world, who):
             appraisal_moderate(**actor(world, who), session=session, appraisal=world.a, new_level="3", reason="r")
 
 
-def test_an_appraisal_not_yet_countersigned_is_not_adjusted(world):
+@pytest.mark.parametrize("state", [AppraisalState.WITH_COUNTERSIGNING, AppraisalState.RELEASED])
+def test_only_a_countersigned_appraisal_is_adjusted(world, state):
     with tenant_scope(world.org):
         session = _open(world)
-        late = add_appraisal(world, world.sales, "otto", 3, state=AppraisalState.WITH_COUNTERSIGNING, level="3")
+        late = add_appraisal(world, world.sales, "otto", 3, state=state, level="3")
         with pytest.raises(ValidationError):
             appraisal_moderate(**actor(world, "cleo"), session=session, appraisal=late, new_level="4", reason="r")
 
