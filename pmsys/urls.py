@@ -19,6 +19,7 @@ tenant_patterns = [
     path("cycles/", include("apps.notifications.urls_reminders")),
     path("notifications/", include("apps.notifications.urls")),
     path("committees/", include("apps.committees.urls")),
+    path("appeals/", include("apps.appeals.urls")),
     path("moderation/", include("apps.committees.urls_moderation")),
 ]
 

@@ -141,6 +141,22 @@ class AppealExclusion(TenantModel):
         return f"{self.employee}: {self.get_reason_display()}"
 
 
+EVENT_LABELS = {
+    "lodge": "Lodged the appeal",
+    "route": "Sent the appeal to a board",
+    "acknowledge": "Acknowledged the appeal",
+    "start_review": "Started the review",
+    "request_comments": "Asked for written comments",
+    "respond": "Answered the board",
+    "schedule_hearing": "Scheduled the hearing",
+    "reschedule_hearing": "Moved the hearing",
+    "decide": "Decided",
+    "note": "Added an internal note",
+    "acknowledge_outcome": "Acknowledged the outcome",
+    "close": "Closed the appeal",
+}
+
+
 class AppealEvent(TenantModel):
     """Append-only: every step of an appeal, who took it and a note."""
 
@@ -161,6 +177,10 @@ class AppealEvent(TenantModel):
 
     def __str__(self):
         return f"{self.appeal}: {self.action}"
+
+    @property
+    def label(self) -> str:
+        return EVENT_LABELS.get(self.action, self.action.replace("_", " ").capitalize())
 
 
 class AppealNote(TenantModel):
