@@ -48,7 +48,7 @@ def _nav(page, name):
 @pytest.mark.browser
 def test_a_group_reports_and_the_committee_reads_it_side_by_side(org_a, group, pmc, people, browser, live_server):
     with tenant_scope(org_a):
-        cycle = factories.CycleFactory(organization=org_a, name="Appraisal 2026")
+        factories.CycleFactory(organization=org_a, name="Appraisal 2026")
 
     chair = _signed_in(browser, live_server, "chair@alpha.test")
     _nav(chair, "Committees").click()
