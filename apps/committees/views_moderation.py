@@ -10,8 +10,8 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 
+from apps.common.forms import add_service_errors, call_service
 from apps.cycles.models import Cycle, CycleStatus
-from apps.people.forms import add_service_errors
 from apps.people.models import Employee, OrgUnit
 from apps.tenancy.permissions import is_hr_admin, require_hr_admin
 from apps.tenancy.urls_helpers import org_reverse
@@ -65,17 +65,17 @@ def session_open(request, committee_id):
     cycles = Cycle.objects.filter(status=CycleStatus.ACTIVE).order_by("name")
     form = OpenSessionForm(request.POST or None, cycles=cycles)
     if request.method == "POST" and form.is_valid():
-        try:
-            session = services.session_open(
-                actor=request.user,
-                employee=request.employee,
-                membership=request.membership,
-                panel=panel,
-                cycle=form.cleaned_data["cycle"],
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
+        done = call_service(
+            form,
+            services.session_open,
+            actor=request.user,
+            employee=request.employee,
+            membership=request.membership,
+            panel=panel,
+            cycle=form.cleaned_data["cycle"],
+        )
+        if done.ok:
+            session = done.value
             messages.success(request, f"Session opened on {session.cycle.name}.")
             return redirect(_session_url(request, session))
     return render(request, "committees/moderation/open.html", {"panel": panel, "form": form})
@@ -124,17 +124,16 @@ def session_close(request, moderationsession_id):
         return redirect(_session_url(request, session))
     form = CloseSessionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.session_close(
-                actor=request.user,
-                employee=request.employee,
-                membership=request.membership,
-                session=session,
-                summary=form.cleaned_data["summary"],
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
+        done = call_service(
+            form,
+            services.session_close,
+            actor=request.user,
+            employee=request.employee,
+            membership=request.membership,
+            session=session,
+            summary=form.cleaned_data["summary"],
+        )
+        if done.ok:
             messages.success(request, "Session closed: HR may release the results of the panel's scope.")
             return redirect(_session_url(request, session))
     return render(request, "committees/moderation/close.html", {"session": session, "form": form})

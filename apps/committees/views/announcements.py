@@ -2,11 +2,11 @@
 the dashboard shows the current ones to the people they are meant for."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from apps.people.forms import add_service_errors
+from apps.common.forms import call_service
 from apps.tenancy.permissions import is_hr_admin
 from apps.tenancy.urls_helpers import org_reverse
 
@@ -44,13 +44,16 @@ def announcement_create(request):
     if request.method == "POST" and form.is_valid():
         committee = form.cleaned_data.pop("committee")
         roles = request_roles(request, committee) if committee is not None else None
-        try:
-            announcement_publish(
-                actor=request.user, membership=request.membership, roles=roles, committee=committee, **form.cleaned_data
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
+        done = call_service(
+            form,
+            announcement_publish,
+            actor=request.user,
+            membership=request.membership,
+            roles=roles,
+            committee=committee,
+            **form.cleaned_data,
+        )
+        if done.ok:
             messages.success(request, "Announcement published.")
             return redirect(org_reverse("committees:announcement_list", request.organization))
     return render(request, "committees/announcement_form.html", {"form": form})

@@ -2,13 +2,12 @@
 committee, its members and explicit access grants."""
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 from guardian.shortcuts import get_users_with_perms
 
-from apps.people.forms import add_service_errors
+from apps.common.forms import call_service
 from apps.tenancy.permissions import require_hr_admin
 from apps.tenancy.urls_helpers import org_reverse
 
@@ -83,11 +82,11 @@ def committee_create(request):
     require_hr_admin(request.membership)
     form = CommitteeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            committee = services.committee_save(actor=request.user, membership=request.membership, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
+        done = call_service(
+            form, services.committee_save, actor=request.user, membership=request.membership, **form.cleaned_data
+        )
+        if done.ok:
+            committee = done.value
             messages.success(request, f"Created {committee.name}. Now add its members.")
             return _to_committee(request, committee)
     return render(request, "committees/form.html", {"form": form, "committee": None})
@@ -106,13 +105,15 @@ def committee_edit(request, committee_id):
     }
     form = CommitteeForm(request.POST or None, initial=initial, committee=committee)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.committee_save(
-                actor=request.user, membership=request.membership, committee=committee, **form.cleaned_data
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
+        done = call_service(
+            form,
+            services.committee_save,
+            actor=request.user,
+            membership=request.membership,
+            committee=committee,
+            **form.cleaned_data,
+        )
+        if done.ok:
             messages.success(request, f"Saved {committee.name}.")
             return _to_committee(request, committee)
     return render(request, "committees/form.html", {"form": form, "committee": committee})
@@ -124,13 +125,16 @@ def member_add(request, committee_id):
     committee = get_object_or_404(Committee.objects, public_id=committee_id)
     form = MemberForm(request.POST)
     if form.is_valid():
-        try:
-            seat = services.member_add(
-                actor=request.user, membership=request.membership, committee=committee, **form.cleaned_data
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
+        done = call_service(
+            form,
+            services.member_add,
+            actor=request.user,
+            membership=request.membership,
+            committee=committee,
+            **form.cleaned_data,
+        )
+        if done.ok:
+            seat = done.value
             messages.success(request, f"{seat.employee.full_name} joined as {seat.get_role_display().lower()}.")
             return _to_committee(request, committee)
     committee = get_object_or_404(committee_queryset(), pk=committee.pk)
@@ -150,13 +154,15 @@ def member_edit(request, committeemember_id):
             messages.success(request, f"{seat.employee.full_name} left {seat.committee.name}.")
             return _to_committee(request, seat.committee)
         if form.is_valid():
-            try:
-                services.member_change_role(
-                    actor=request.user, membership=request.membership, seat=seat, role=form.cleaned_data["role"]
-                )
-            except ValidationError as exc:
-                add_service_errors(form, exc)
-            else:
+            done = call_service(
+                form,
+                services.member_change_role,
+                actor=request.user,
+                membership=request.membership,
+                seat=seat,
+                role=form.cleaned_data["role"],
+            )
+            if done.ok:
                 messages.success(request, f"Saved {seat.employee.full_name}'s role.")
                 return _to_committee(request, seat.committee)
     return render(request, "committees/member_edit.html", {"seat": seat, "form": form})
@@ -170,11 +176,10 @@ def access_change(request, committee_id):
     form = GrantForm(request.POST)
     if form.is_valid():
         service = services.access_revoke if request.POST.get("revoke") else services.access_grant
-        try:
-            service(actor=request.user, membership=request.membership, committee=committee, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
+        done = call_service(
+            form, service, actor=request.user, membership=request.membership, committee=committee, **form.cleaned_data
+        )
+        if done.ok:
             messages.success(request, "Access taken back." if request.POST.get("revoke") else "Access given.")
             return _to_committee(request, committee)
     committee = get_object_or_404(committee_queryset(), pk=committee.pk)

@@ -2,12 +2,11 @@
 chairs, secretaries and HR to raise, follow and resolve issues; lessons learned at cycle close."""
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 
-from apps.people.forms import add_service_errors
+from apps.common.forms import call_service
 from apps.tenancy.urls_helpers import org_reverse
 
 from ..forms import IssueFilterForm, IssueForm, LessonForm
@@ -47,17 +46,16 @@ def issue_create(request, committee_id):
     require(roles, Action.WRITE_RECORDS)
     form = IssueForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.issue_raise(
-                actor=request.user,
-                roles=roles,
-                committee=committee,
-                raised_by=request_employee(request),
-                **form.cleaned_data,
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
+        done = call_service(
+            form,
+            services.issue_raise,
+            actor=request.user,
+            roles=roles,
+            committee=committee,
+            raised_by=request_employee(request),
+            **form.cleaned_data,
+        )
+        if done.ok:
             messages.success(request, "Issue logged.")
             return redirect(
                 org_reverse("committees:committee_detail", request.organization, committee_id=committee.public_id)
@@ -74,11 +72,10 @@ def issue_edit(request, issue_id):
     if request.method == "POST":
         require(roles, Action.WRITE_RECORDS)
         if form.is_valid():
-            try:
-                services.issue_update(actor=request.user, roles=roles, issue=issue, **form.cleaned_data)
-            except ValidationError as exc:
-                add_service_errors(form, exc)
-            else:
+            done = call_service(
+                form, services.issue_update, actor=request.user, roles=roles, issue=issue, **form.cleaned_data
+            )
+            if done.ok:
                 messages.success(request, "Issue saved.")
                 return redirect(org_reverse("committees:issue_list", request.organization))
     return render(
@@ -93,11 +90,10 @@ def lesson_create(request, committee_id):
     require(roles, Action.WRITE_RECORDS)
     form = LessonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            lesson_record(actor=request.user, roles=roles, committee=committee, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
+        done = call_service(
+            form, lesson_record, actor=request.user, roles=roles, committee=committee, **form.cleaned_data
+        )
+        if done.ok:
             messages.success(request, "Lesson recorded.")
             return redirect(
                 org_reverse("committees:committee_detail", request.organization, committee_id=committee.public_id)

@@ -1,12 +1,11 @@
 """Training records (HR): sessions and who attended, and who has been trained."""
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
 
+from apps.common.forms import call_service
 from apps.cycles.models import CycleStatus
-from apps.people.forms import add_service_errors
 from apps.people.models import Employee
 from apps.tenancy.permissions import require_hr_admin
 from apps.tenancy.urls_helpers import org_reverse
@@ -60,11 +59,10 @@ def _form(request, session):
         }
     form = TrainingForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        try:
-            training_save(actor=request.user, membership=request.membership, session=session, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
+        done = call_service(
+            form, training_save, actor=request.user, membership=request.membership, session=session, **form.cleaned_data
+        )
+        if done.ok:
             messages.success(request, "Training session saved.")
             return redirect(org_reverse("committees:training_list", request.organization))
     return render(request, "committees/training_form.html", {"form": form, "session": session})
