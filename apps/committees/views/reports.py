@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from apps.people.forms import add_service_errors
+from apps.common.forms import add_service_errors, call_service
 from apps.tenancy.urls_helpers import org_reverse
 
 from ..forms import CycleChoiceForm, ReportCreateForm, ReportTextForm
@@ -27,15 +27,18 @@ def report_create(request, committee_id):
     form = ReportCreateForm(request.POST or None)
     texts = ReportTextForm(request.POST or None)
     if request.method == "POST" and form.is_valid() and texts.is_valid():
-        try:
-            report = services.report_create(
-                actor=request.user, roles=roles, group=group, **form.cleaned_data, **texts.cleaned_data
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
+        done = call_service(
+            form,
+            services.report_create,
+            actor=request.user,
+            roles=roles,
+            group=group,
+            **form.cleaned_data,
+            **texts.cleaned_data,
+        )
+        if done.ok:
             messages.success(request, "Report drafted. Its figures stay live until you submit it.")
-            return _to_report(request, report)
+            return _to_report(request, done.value)
     return render(request, "committees/report_create.html", {"committee": group, "form": form, "texts": texts})
 
 
