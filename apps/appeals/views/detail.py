@@ -18,7 +18,7 @@ from apps.tenancy.urls_helpers import org_reverse
 
 from ..forms import CloseForm, CommentRequestForm, DecideForm, HearingForm, NoteForm
 from ..models import Appeal, AppealNote, AppealSubject, CommentRequest
-from ..permissions import Action, can, roles_for
+from ..permissions import MATRIX, Action, can, roles_for
 from ..selectors import timeline
 from ..services import steps
 from ..services.comments import comments_request
@@ -60,7 +60,7 @@ def appeal_detail(request, appeal_id, forms=None, status=200):
         return redirect(org_reverse("appeals:appeal_comments", request.organization, appeal_id=appeal.public_id))
     internal = can(roles, appeal.state, Action.VIEW_INTERNAL)
     forms = forms or {}
-    allowed = {action: can(roles, appeal.state, action) for action in vars(Action).values() if isinstance(action, str)}
+    allowed = {action: can(roles, appeal.state, action) for action in MATRIX}
     context = {
         "appeal": appeal,
         "roles": roles,
