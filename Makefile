@@ -3,6 +3,7 @@
 #   make run          virtualenv + install + databases + migrations + demo data, then web, worker and beat
 #   make test         ruff, makemigrations --check, check --deploy, then the whole pytest suite
 #                     (extra pytest arguments: make test ARGS="-k tenancy -x")
+#   make bench        the benchmark in a database of its own (bench/README.md; ARGS="--skip-load")
 #   make stop         stop the embedded PostgreSQL and Valkey of this checkout
 #   make clean        remove .venv and collected static files (keeps the data in var/)
 #   make reset-data   stop the embedded servers and delete var/ (databases, mail, beat schedule)
@@ -19,10 +20,10 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-requirements
 ARGS ?=
 
-.PHONY: help run test stop clean reset-data venv
+.PHONY: help run test bench stop clean reset-data venv
 
 help:
-	@sed -n '1,9p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '1,10p' Makefile | sed 's/^# \{0,1\}//'
 
 $(PY):
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "pmsys needs Python 3.11 or newer; found " + sys.version.split()[0] + ". Use: make PYTHON=python3.11 ...")'
@@ -41,6 +42,9 @@ run: $(STAMP)
 
 test: $(STAMP)
 	$(PY) -m pmsys.devtools.check $(ARGS)
+
+bench: $(STAMP)
+	$(PY) -m apps.benchmark.launcher $(ARGS)
 
 stop:
 	@if [ -x $(PY) ]; then $(PY) -m pmsys.devtools.embedded stop; else echo "no $(VENV): nothing to stop"; fi

@@ -1,0 +1,207 @@
+"""Throughput: gunicorn with the bench settings (production, minus HTTPS) on loopback, driven by
+a small threaded client for a bounded time with a weighted mix of the main pages, each asked
+as one of several signed-in people. Reports requests per second, latency percentiles, errors
+and the peak memory (VmHWM) of each web worker.
+
+A client of our own rather than locust: no extra dependency, and on two cores it costs less
+CPU than locust's gevent workers would take from the server being measured.
+"""
+
+from __future__ import annotations
+
+import http.client
+import os
+import random
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.conf import settings
+
+from apps.cycles.models import Appraisal, AppraisalState
+from apps.tenancy.scoping import tenant_scope
+from apps.tenancy.urls_helpers import org_reverse
+
+from .measure import summary_ms
+from .pages import client_for
+
+# Page key → weight in the mix: what people open most often weighs most.
+MIX = {
+    "dashboard": 25,
+    "my_tasks": 15,
+    "self_assessment": 20,
+    "team": 10,
+    "cycle_overview": 5,
+    "cascade_top": 10,
+    "cascade_deep_unit": 5,
+    "org_chart": 5,
+    "moderation": 5,
+}
+
+
+@dataclass
+class Target:
+    key: str
+    url: str
+    cookie: str
+
+
+@dataclass
+class Tally:
+    seconds: list[float] = field(default_factory=list)
+    errors: dict = field(default_factory=dict)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+
+def targets_for(case, pages, people: int = 8) -> list[Target]:
+    """Every page of the mix for `people` different appraisees and their officers (HR pages as
+    HR), each with a session of its own, weighted by MIX."""
+    by_key = {page.key: page for page in pages}
+    with tenant_scope(case.organization):
+        appraisals = list(
+            Appraisal.objects.filter(cycle=case.cycle, state=AppraisalState.SELF_ASSESSMENT)
+            .exclude(appraising_officer=None)
+            .select_related("employee__user", "appraising_officer__user")
+            .order_by("employee__unit_id", "pk")
+            .distinct("employee__unit_id")[:people]
+        )
+    cookies = {}
+
+    def cookie(user):
+        if user.pk not in cookies:
+            cookies[user.pk] = client_for(user).cookies[settings.SESSION_COOKIE_NAME].value
+        return cookies[user.pk]
+
+    org = case.organization
+    targets = []
+    for appraisal in appraisals:
+        appraisee, officer = appraisal.employee.user, appraisal.appraising_officer.user
+        own = {
+            "dashboard": (appraisee, by_key["dashboard"].url),
+            "my_tasks": (officer, by_key["my_tasks"].url),
+            "self_assessment": (
+                appraisee,
+                org_reverse("cycles:self_assessment", org, appraisal_id=appraisal.public_id),
+            ),
+            "team": (officer, by_key["team"].url),
+        }
+        for key, page in by_key.items():
+            user, url = own.get(key, (page.user, page.url))
+            targets += [Target(key, url, cookie(user))] * MIX.get(key, 5)
+    return targets
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def start_gunicorn(workers: int, env: dict) -> tuple[subprocess.Popen, int]:
+    port = _free_port()
+    command = [
+        str(Path(sys.executable).with_name("gunicorn")),
+        "pmsys.wsgi:application",
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--workers",
+        str(workers),
+        "--log-level",
+        "warning",
+    ]
+    process = subprocess.Popen(command, env={**os.environ, **env}, cwd=settings.BASE_DIR)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            status, _ = _request(port, "/healthz", "")
+            if status == 200:
+                return process, port
+        except OSError:
+            time.sleep(0.3)
+    process.terminate()
+    raise RuntimeError("gunicorn did not answer /healthz within a minute")
+
+
+def _request(port: int, url: str, cookie: str) -> tuple[int, int]:
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    try:
+        headers = {"Cookie": f"{settings.SESSION_COOKIE_NAME}={cookie}"} if cookie else {}
+        connection.request("GET", url, headers=headers)
+        response = connection.getresponse()
+        body = response.read()
+        return response.status, len(body)
+    finally:
+        connection.close()
+
+
+def drive(port: int, targets: list[Target], *, seconds: float, concurrency: int, seed: int = 7) -> dict:
+    tally = Tally()
+    stop_at = time.monotonic() + seconds
+
+    def worker(n: int) -> None:
+        rng = random.Random(seed + n)
+        while time.monotonic() < stop_at:
+            target = rng.choice(targets)
+            started = time.perf_counter()
+            try:
+                status, _ = _request(port, target.url, target.cookie)
+                error = None if status == 200 else f"{target.key}: HTTP {status}"
+            except OSError as exc:
+                error = f"{target.key}: {type(exc).__name__}"
+            elapsed = time.perf_counter() - started
+            with tally.lock:
+                tally.seconds.append(elapsed)
+                if error:
+                    tally.errors[error] = tally.errors.get(error, 0) + 1
+
+    started = time.perf_counter()
+    threads = [threading.Thread(target=worker, args=(n,)) for n in range(concurrency)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    wall = time.perf_counter() - started
+    return {
+        "requests": len(tally.seconds),
+        "seconds": wall,
+        "rps": len(tally.seconds) / wall,
+        "errors": sum(tally.errors.values()),
+        "error_kinds": tally.errors,
+        **summary_ms(tally.seconds),
+    }
+
+
+def worker_peak_rss_mb(master: int) -> list[float]:
+    """VmHWM (peak resident set) of each gunicorn worker, in MB."""
+    peaks = []
+    children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
+    for pid in children:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                peaks.append(int(line.split()[1]) / 1024)
+    return peaks
+
+
+def run_load(case, pages, *, seconds: float, concurrency: int, workers: int, env: dict) -> dict:
+    targets = targets_for(case, pages)
+    process, port = start_gunicorn(workers, env)
+    try:
+        # Every worker opens its database connection and fills its caches before the clock starts.
+        drive(port, targets, seconds=min(5.0, seconds), concurrency=concurrency, seed=1)
+        result = drive(port, targets, seconds=seconds, concurrency=concurrency)
+        result["worker_peak_rss_mb"] = worker_peak_rss_mb(process.pid)
+    finally:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+    result.update(
+        {"workers": workers, "concurrency": concurrency, "people": len({t.cookie for t in targets}), "mix": MIX}
+    )
+    return result

@@ -1,0 +1,163 @@
+"""Server time and SQL statements of the main pages, in process through Django's test Client.
+
+Server time is the whole request through the middleware and view stack (no network, no
+browser). Each page is asked `requests` times after a warm-up; the statements of one request
+are kept, and every SELECT among them is run again raw (cursor.execute on the ORM's own SQL)
+to know how far the page is from what the database alone costs: the "essential" query is the
+page's most expensive SELECT, and the ratio is page median / that query's median.
+"""
+
+from __future__ import annotations
+
+import statistics
+import time
+from dataclasses import dataclass
+
+from django.db import connection
+from django.test import Client
+
+from apps.cycles.models import Appraisal
+from apps.cycles.services.self_assessment import self_assessment_fields
+from apps.tenancy.scoping import tenant_scope
+from apps.tenancy.urls_helpers import org_reverse
+
+from .measure import StatementLog, summary_ms
+
+BACKEND = "django.contrib.auth.backends.ModelBackend"
+RAW_REPEATS = 20
+WARM_UP = 3
+
+
+@dataclass
+class Page:
+    key: str
+    title: str
+    user: object
+    url: str
+
+
+def pages_of(case) -> list[Page]:
+    """The main pages, each opened by the person who would open it."""
+    s, org = case.sample, case.organization
+    pages = [
+        Page("dashboard", "Employee dashboard", s["appraisee"], org_reverse("dashboard", org)),
+        Page("my_tasks", "My tasks (appraising officer)", s["officer"], org_reverse("cycles:my_tasks", org)),
+        Page(
+            "self_assessment",
+            "Self-assessment form",
+            s["appraisee"],
+            org_reverse("cycles:self_assessment", org, appraisal_id=s["appraisal"].public_id),
+        ),
+        Page("team", "Appraising officer's team (My targets)", s["officer"], org_reverse("goals:my_targets", org)),
+        Page(
+            "cycle_overview",
+            "HR cycle overview",
+            s["hr"],
+            org_reverse("cycles:cycle_overview", org, cycle_id=s["cycle"].public_id),
+        ),
+        Page("cascade_top", "Goal cascade, top level", s["hr"], org_reverse("goals:cascade", org)),
+        Page(
+            "cascade_deep_unit",
+            "Goal cascade, a team's goals",
+            s["hr"],
+            org_reverse("goals:unit_goals", org, orgunit_id=s["deep_unit"].public_id),
+        ),
+        Page("org_chart", "Org chart", s["hr"], org_reverse("people:org_chart", org)),
+    ]
+    moderation = moderation_page(case)
+    if moderation is not None:
+        pages.append(moderation)
+    return pages
+
+
+def moderation_page(case) -> Page | None:
+    """The moderation distribution, when this checkout has it (it was being built alongside)."""
+    return None
+
+
+def client_for(user) -> Client:
+    client = Client()
+    client.force_login(user, backend=BACKEND)
+    return client
+
+
+def time_page(case, page: Page, requests: int) -> dict:
+    client = client_for(page.user)
+    for _ in range(WARM_UP):
+        _get(client, page.url)
+    seconds, counts, kept = [], set(), None
+    for n in range(requests):
+        log = StatementLog(keep=n == requests - 1)
+        with connection.execute_wrapper(log):
+            started = time.perf_counter()
+            _get(client, page.url)
+            seconds.append(time.perf_counter() - started)
+        counts.add(log.count)
+        kept = log
+    raw = raw_sql(case, kept.statements)
+    timing = summary_ms(seconds)
+    return {
+        "page": page.key,
+        "title": page.title,
+        "queries": max(counts),
+        "queries_varied": len(counts) > 1,
+        **timing,
+        **raw,
+        "ratio": timing["median"] / raw["essential_ms"] if raw["essential_ms"] else None,
+    }
+
+
+def _get(client: Client, url: str):
+    response = client.get(url, secure=True)
+    if response.status_code != 200:
+        raise RuntimeError(f"GET {url} answered {response.status_code}")
+    return response
+
+
+def raw_sql(case, statements) -> dict:
+    """Each SELECT of one request run again straight on the cursor (median of RAW_REPEATS)."""
+    best = {"essential_ms": 0.0, "essential_sql": "", "selects_ms": 0.0}
+    with tenant_scope(case.organization), connection.cursor() as cursor:
+        for sql, params, _ in statements:
+            if not sql.lstrip().upper().startswith("SELECT"):
+                continue
+            runs = []
+            for _ in range(RAW_REPEATS):
+                started = time.perf_counter()
+                cursor.execute(sql, params)
+                cursor.fetchall()
+                runs.append(time.perf_counter() - started)
+            ms = statistics.median(runs) * 1000
+            best["selects_ms"] += ms
+            if ms > best["essential_ms"]:
+                best["essential_ms"], best["essential_sql"] = ms, sql[:300]
+    return best
+
+
+def time_self_assessment_save(case, requests: int) -> dict:
+    """The appraisee saves their self-assessment (not hand it in): every field filled, a POST
+    answered by the redirect back to the form, as the browser does it."""
+    s = case.sample
+    client = client_for(s["appraisee"])
+    url = org_reverse("cycles:self_assessment", case.organization, appraisal_id=s["appraisal"].public_id)
+    with tenant_scope(case.organization):
+        appraisal = Appraisal.objects.select_related("cycle_template").get(pk=s["appraisal"].pk)
+        fields = self_assessment_fields(appraisal.cycle_template.snapshot, list(appraisal.targets.order_by("order")))
+    seconds, counts = [], set()
+    for n in range(WARM_UP + requests):
+        with tenant_scope(case.organization):
+            version = Appraisal.objects.values_list("version", flat=True).get(pk=appraisal.pk)
+        data = {"version": version}
+        for field in fields:
+            data[field.name] = f"Done, and said so at the review ({n})." if field.is_text else str(1 + n % 5)
+        log = StatementLog()
+        with connection.execute_wrapper(log):
+            started = time.perf_counter()
+            response = client.post(url, data, secure=True)
+            elapsed = time.perf_counter() - started
+        if response.status_code != 302:
+            raise RuntimeError(f"self-assessment save answered {response.status_code}")
+        if n >= WARM_UP:
+            seconds.append(elapsed)
+            counts.add(log.count)
+    return {"page": "self_assessment_save", "queries": max(counts), "fields": len(fields), **summary_ms(seconds)}
