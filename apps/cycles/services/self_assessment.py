@@ -33,7 +33,15 @@ from django.utils import timezone
 from apps.tenancy import audit
 
 from .. import permissions
-from ..models import Appraisal, AppraisalState, CompetencyRating, RatingChange, SectionKind, SectionResponse
+from ..models import (
+    Appraisal,
+    AppraisalState,
+    AppraisalTarget,
+    CompetencyRating,
+    RatingChange,
+    SectionKind,
+    SectionResponse,
+)
 from ..workflow import Role, transition_for
 from .transitions import appraisal_transition
 
@@ -193,7 +201,11 @@ def _clean(snapshot: dict, fields: dict[str, SaField], values: dict) -> dict:
 
 
 def _rating_change(appraisal, actor, field: SaField, old, new, reason="") -> None:
-    RatingChange.objects.create(
+    _rating_change_row(appraisal, actor, field, old, new, reason).save()
+
+
+def _rating_change_row(appraisal, actor, field: SaField, old, new, reason="") -> RatingChange:
+    return RatingChange(
         organization=appraisal.organization,
         appraisal=appraisal,
         actor=actor,
@@ -240,8 +252,83 @@ def _write(appraisal: Appraisal, targets_by_key: dict, field: SaField, value, *,
     return True
 
 
+def _locked_rows(model, appraisal: Appraisal, key_field: str, keys: list) -> dict:
+    if not keys:
+        return {}
+    rows = model.objects.select_for_update().filter(appraisal=appraisal, **{f"{key_field}__in": keys})
+    return {getattr(row, key_field): row for row in rows}
+
+
+def _write_many(
+    appraisal: Appraisal, targets_by_key: dict, fields: dict[str, SaField], cleaned: dict, *, actor
+) -> list:
+    """Write every posted field that changed, with the ratings' history; the names that changed.
+
+    The same outcome as `_write` field by field, in a fixed number of statements whatever the
+    template's size (make bench: 37 statements for a save of 4 targets and 3 competencies before).
+    The caller holds the appraisal's row lock, which every writer of these rows takes first, so
+    reading the existing rows and inserting the missing ones cannot race."""
+    snapshot = appraisal.cycle_template.snapshot
+    organization = appraisal.organization
+    posted = {
+        kind: [fields[n].key for n in cleaned if fields[n].kind == kind]
+        for kind in ("competency_rating", "section_text")
+    }
+    competencies = _locked_rows(CompetencyRating, appraisal, "competency_key", posted["competency_rating"])
+    sections = _locked_rows(SectionResponse, appraisal, "section_key", posted["section_text"])
+    changed, history = [], []
+    dirty = {CompetencyRating: {}, SectionResponse: {}, AppraisalTarget: {}}
+    target_attrs = set()
+    now = timezone.now()
+    for name, value in cleaned.items():
+        field = fields[name]
+        if field.kind in ("achievement", "target_rating"):
+            row = targets_by_key[field.key]
+            attr = "achievement" if field.kind == "achievement" else "self_rating"
+            old = row.achievement if attr == "achievement" else level_value(snapshot, row.self_rating)
+            if old == value:
+                continue
+            setattr(row, attr, Decimal(value) if attr == "self_rating" and value is not None else value)
+            target_attrs.add(attr)
+        elif field.kind == "competency_rating":
+            row = competencies.get(field.key) or CompetencyRating(
+                organization=organization, appraisal=appraisal, competency_key=field.key
+            )
+            old = level_value(snapshot, row.self_rating)
+            if old == value:
+                continue
+            row.self_rating = None if value is None else Decimal(value)
+        else:
+            row = sections.get(field.key) or SectionResponse(
+                organization=organization, appraisal=appraisal, section_key=field.key
+            )
+            old = row.appraisee_text
+            if old == value:
+                continue
+            row.appraisee_text, row.updated_at = value, now
+        dirty[type(row)][id(row)] = row
+        changed.append(name)
+        if not field.is_text:
+            history.append(_rating_change_row(appraisal, actor, field, old, value))
+    if dirty[AppraisalTarget]:
+        AppraisalTarget.objects.bulk_update(list(dirty[AppraisalTarget].values()), sorted(target_attrs))
+    for model, update_fields in (
+        (CompetencyRating, ["self_rating"]),
+        (SectionResponse, ["appraisee_text", "updated_at"]),
+    ):
+        rows = list(dirty[model].values())
+        model.objects.bulk_create([row for row in rows if row.pk is None])
+        if existing := [row for row in rows if row.pk is not None]:
+            model.objects.bulk_update(existing, update_fields)
+    if history:
+        RatingChange.objects.bulk_create(history)
+    return changed
+
+
 @transaction.atomic
-def self_assessment_save(*, actor, employee, membership, appraisal: Appraisal, values: dict, expected_version) -> Appraisal:
+def self_assessment_save(
+    *, actor, employee, membership, appraisal: Appraisal, values: dict, expected_version
+) -> Appraisal:
     """Save the posted fields (`values` by field name). Stale version, closed state or phase, or a
     rating off the scale: nothing is written."""
     appraisal = _lock_open(appraisal=appraisal, employee=employee, membership=membership)
@@ -258,7 +345,7 @@ def self_assessment_save(*, actor, employee, membership, appraisal: Appraisal, v
     fields = {f.name: f for f in self_assessment_fields(snapshot, targets)}
     cleaned = _clean(snapshot, fields, values)
     by_key = {str(t.public_id): t for t in targets}
-    changed = [name for name, value in cleaned.items() if _write(appraisal, by_key, fields[name], value, actor=actor, history=True)]
+    changed = _write_many(appraisal, by_key, fields, cleaned, actor=actor)
     if changed:
         Appraisal.objects.filter(pk=appraisal.pk).update(version=F("version") + 1, updated_at=timezone.now())
         appraisal.refresh_from_db(fields=["version", "updated_at"])
@@ -298,7 +385,9 @@ def _uuids(key: str) -> list[str]:
 
 
 @transaction.atomic
-def self_assessment_submit(*, actor, employee, membership, appraisal: Appraisal, values: dict, expected_version) -> Appraisal:
+def self_assessment_submit(
+    *, actor, employee, membership, appraisal: Appraisal, values: dict, expected_version
+) -> Appraisal:
     """Save, check every target has its achievement written, keep the handed-in texts in the
     history and hand the appraisal to the appraising officer. All or nothing."""
     appraisal = self_assessment_save(
