@@ -277,3 +277,11 @@ def test_results_take_a_constant_number_of_queries(world):
 def test_lodged_appeal_keeps_the_appraisal_state(world):
     lodged(world)
     assert fresh_appraisal(world).state == AppraisalState.RELEASED
+
+
+def test_what_is_already_under_appeal_is_not_offered_again(world):
+    lodged(world)
+    page = client_for(world, "ann").get(url(world, "lodge", appraisal_id=world.appraisal.public_id)).content.decode()
+    assert "The overall level (now" not in page and "Target: Grow sales" in page
+    report = org_reverse("cycles:acknowledge", world.org, appraisal_id=world.appraisal.public_id)
+    assert "Your appeal against the overall level" in client_for(world, "ann").get(report).content.decode()

@@ -318,3 +318,23 @@ def test_notes_are_the_boards(world):
             with pytest.raises(PermissionDenied):
                 steps.appeal_add_note(**actor(world, name), appeal=appeal, text="x")
         assert not AppealEvent.objects.get(action="note").visible_to_appellant
+
+
+def test_the_reminder_task_runs_in_its_organisation(world, org_b):
+    from apps.appeals.tasks import remind_comments
+
+    with tenant_scope(world.org):
+        appeal = lodge(world)
+        _to_review(world, appeal)
+        comments.comments_request(
+            **actor(world, "bea"),
+            appeal=appeal,
+            parties=[Party.APPELLANT],
+            question="q",
+            due_at=timezone.now() + datetime.timedelta(hours=1),
+        )
+        CommentRequest.objects.update(due_at=timezone.now() - datetime.timedelta(minutes=5))
+    assert remind_comments(org_b.pk) == 0
+    assert remind_comments(world.org.pk) == 1
+    with tenant_scope(world.org):
+        assert Notification.objects.filter(recipient=world.users["ann"], kind=Kind.REMINDER).count() == 1

@@ -26,7 +26,10 @@ def lodge(request, appraisal_id):
     if request.employee is None or appraisal.employee_id != request.employee.pk:
         raise Http404("No such appraisal.")
     window = appeal_window(appraisal)
-    subjects = subject_choices(appraisal) if window.is_open else []
+    open_appeals = list(Appeal.objects.filter(appraisal=appraisal).exclude(state="closed").order_by("created_at"))
+    # What already has an open appeal is not offered again (the service refuses it too).
+    taken = {f"{a.subject}:{a.subject_key}" if a.subject_key else a.subject for a in open_appeals}
+    subjects = [s for s in subject_choices(appraisal) if s[0] not in taken] if window.is_open else []
     form = LodgeForm(subjects=subjects)
     if request.method == "POST" and window.is_open:
         form = LodgeForm(request.POST, request.FILES, subjects=subjects)
@@ -48,7 +51,6 @@ def lodge(request, appraisal_id):
                     "You will be told of each step.",
                 )
                 return redirect(org_reverse("appeals:appeal_detail", request.organization, appeal_id=appeal.public_id))
-    open_appeals = list(Appeal.objects.filter(appraisal=appraisal).exclude(state="closed").order_by("created_at"))
     return render(
         request,
         "appeals/lodge.html",
