@@ -2,7 +2,6 @@
 scope and passed in; nothing here queries at import time. Choices carry public ids."""
 
 from django import forms
-from django.core.exceptions import ValidationError
 
 from .models import UnitKind
 
@@ -57,21 +56,6 @@ class StaffClassChoiceField(forms.ModelChoiceField):
     def __init__(self, queryset=None, **kwargs):
         kwargs.setdefault("to_field_name", "public_id")
         super().__init__(queryset=queryset, **kwargs)
-
-
-def initial_from(instance, fields) -> dict:
-    """A form's initial values from a model instance (choice fields accept the objects)."""
-    return {field: getattr(instance, field) for field in fields}
-
-
-def add_service_errors(form: forms.Form, error: ValidationError) -> None:
-    """Show a service's ValidationError on the form: at the field it names when the form has
-    that field, otherwise above the form, so no message is ever lost."""
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for field, errors in error.error_dict.items():
-        form.add_error(field if field in form.fields else None, errors)
 
 
 # --- Units ----------------------------------------------------------------------------------
@@ -260,13 +244,3 @@ class EmployeeFilterForm(forms.Form):
 
 class ConfirmForm(forms.Form):
     """A confirmation step with no fields: it only carries the non-field errors of the action."""
-
-
-def initial_choice(field: forms.ModelChoiceField, value):
-    """The object a query-string id names (?parent=<uuid>), or None when it names nothing valid."""
-    if not value:
-        return None
-    try:
-        return field.clean(value)
-    except ValidationError:
-        return None
