@@ -33,6 +33,15 @@ ALLOWED_EXTENSIONS = {
     ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     ".odt": "application/vnd.oasis.opendocument.text",
 }
+# What the first bytes of each type must be: a renamed program is refused, not stored.
+SIGNATURES = {
+    ".pdf": (b"%PDF",),
+    ".png": (b"\x89PNG\r\n\x1a\n",),
+    ".jpg": (b"\xff\xd8\xff",),
+    ".jpeg": (b"\xff\xd8\xff",),
+    ".docx": (b"PK\x03\x04",),
+    ".odt": (b"PK\x03\x04",),
+}
 MAX_ATTACHMENT_BYTES = getattr(settings, "APPEAL_ATTACHMENT_MAX_BYTES", 5 * 1024 * 1024)
 MAX_ATTACHMENTS = 5
 
@@ -109,6 +118,16 @@ def _validate_files(files) -> None:
             )
         if upload.size == 0:
             raise ValidationError({"attachments": f"“{upload.name}” is empty."})
+        upload.seek(0)
+        head = upload.read(512)
+        upload.seek(0)
+        expected = SIGNATURES.get(extension)
+        if (expected and not head.startswith(expected)) or (extension == ".txt" and b"\x00" in head):
+            raise ValidationError(
+                {
+                    "attachments": f"“{upload.name}” is not a real {extension[1:].upper()} file: attach the document itself."
+                }
+            )
 
 
 def store_routing(appeal: Appeal, appraisal: Appraisal) -> None:

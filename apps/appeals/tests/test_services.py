@@ -338,3 +338,9 @@ def test_the_reminder_task_runs_in_its_organisation(world, org_b):
     assert remind_comments(world.org.pk) == 1
     with tenant_scope(world.org):
         assert Notification.objects.filter(recipient=world.users["ann"], kind=Kind.REMINDER).count() == 1
+
+
+def test_a_renamed_file_is_refused(world):
+    with tenant_scope(world.org), pytest.raises(ValidationError) as caught:
+        lodge(world, files=[SimpleUploadedFile("report.pdf", b"MZ\x90\x00 a program")])
+    assert "is not a real PDF file" in caught.value.message_dict["attachments"][0]
