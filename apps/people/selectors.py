@@ -101,21 +101,12 @@ def unit_tree(units):
 
 
 def chart_units(queryset):
-    """Units for the org chart: head, active people in the whole subtree, active sub-unit count.
-
-    Correlated subqueries instead of joins, so the counts don't multiply each other and the
-    query count stays one however many units are shown.
+    """Units for the org chart: head and active sub-unit count, in one query however many units
+    are shown. Their people (whole subtree) come from add_subtree_head_counts, once the list is known.
     """
     from django.db.models import IntegerField, OuterRef, Subquery, Value
     from django.db.models.functions import Coalesce
 
-    people_below = (
-        Employee.objects.filter(is_active=True, unit__path__startswith=OuterRef("path"))
-        .order_by()
-        .values("organization")
-        .annotate(n=Count("id"))
-        .values("n")
-    )
     active_children = (
         OrgUnit.objects.filter(parent=OuterRef("pk"), is_active=True)
         .order_by()
@@ -125,12 +116,33 @@ def chart_units(queryset):
     )
     return (
         queryset.select_related("head__position")
-        .annotate(
-            subtree_head_count=Coalesce(Subquery(people_below, output_field=IntegerField()), Value(0)),
-            child_count=Coalesce(Subquery(active_children, output_field=IntegerField()), Value(0)),
-        )
+        .annotate(child_count=Coalesce(Subquery(active_children, output_field=IntegerField()), Value(0)))
         .order_by("path")
     )
+
+
+def add_subtree_head_counts(units: list) -> list:
+    """Set `subtree_head_count` (active people in the unit and every unit below it) on each unit,
+    in one grouped query over the subtrees' people.
+
+    A correlated subquery per unit (`path LIKE outer.path || '%'`) cannot use the path index and
+    counted the root's whole organisation again for every unit shown: 50-80 ms for the chart of
+    a 10,000-person organisation (make bench). Constant prefixes use the index, and the counts
+    per unit are summed up the paths in memory."""
+    prefixes = []
+    for path in sorted({unit.path for unit in units}):
+        if not any(path.startswith(kept) for kept in prefixes):
+            prefixes.append(path)
+    counts = {}
+    if prefixes:
+        in_subtrees = Q()
+        for prefix in prefixes:
+            in_subtrees |= Q(unit__path__startswith=prefix)
+        rows = Employee.objects.filter(in_subtrees, is_active=True).values("unit__path").annotate(n=Count("id"))
+        counts = {row["unit__path"]: row["n"] for row in rows.order_by()}
+    for unit in units:
+        unit.subtree_head_count = sum(n for path, n in counts.items() if path.startswith(unit.path))
+    return units
 
 
 def employee_directory(*, search="", unit=None, grade=None, staff_class=None, status="active", missing=""):
