@@ -23,6 +23,8 @@ from django.contrib.auth import get_user_model
 from django.db import connection
 from django.utils import timezone
 
+from apps.committees.models import Committee, CommitteeKind, CommitteeMember, MemberRole
+from apps.committees.services_moderation import session_open
 from apps.cycles.demo import LEVELS, MANAGER_COMPETENCIES, _add_sections
 from apps.cycles.models import Appraisal, AppraisalState, Cycle, CycleStatus, PhaseKind, SectionKind
 from apps.cycles.services.cycles import cycle_save, phases_save
@@ -82,8 +84,11 @@ def create_organization(slug: str, name: str) -> Organization:
     )
 
 
-def build_organization(slug: str, *, employees: int, fanout: int, name: str | None = None) -> OrgCase:
-    """Generate one organisation and launch its cycle (the launch timed into the case)."""
+def build_organization(
+    slug: str, *, employees: int, fanout: int, name: str | None = None, analyze: bool = True
+) -> OrgCase:
+    """Generate one organisation and launch its cycle (the launch timed into the case).
+    `analyze=False` leaves the planner statistics to the caller (one ANALYZE after many small ones)."""
     if employees < unit_count(fanout):
         raise ValueError(f"{employees} employees cannot head {unit_count(fanout)} units")
     started = time.perf_counter()
@@ -93,13 +98,16 @@ def build_organization(slug: str, *, employees: int, fanout: int, name: str | No
         hr = people["hr"]
         _goals(organization, people)
         cycle = _cycle(organization, hr, people)
-        _analyze()
+        if analyze:
+            refresh_statistics()
         launch = measure(lambda: cycle_launch(actor=hr.user, membership=hr, cycle=cycle))
         run = measure(lambda: run_launch(launch.result))
         if run.result != employees:
             raise RuntimeError(f"the launch created {run.result} appraisals for {employees} people")
         _in_self_assessment(organization, cycle)
-        _analyze()
+        session = _moderation_session(organization, hr, people, cycle)
+        if analyze:
+            refresh_statistics()
         case = OrgCase(
             organization=organization,
             hr=hr,
@@ -110,13 +118,13 @@ def build_organization(slug: str, *, employees: int, fanout: int, name: str | No
             appraisals=Appraisal.objects.filter(cycle=cycle).count(),
             launch=launch,
             run=run,
-            sample=_sample(people, cycle),
+            sample={**_sample(people, cycle), "moderation_session": session},
         )
     case.built_s = time.perf_counter() - started
     return case
 
 
-def _analyze() -> None:
+def refresh_statistics() -> None:
     # Fresh statistics, as autovacuum would have them by the time people use the pages.
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
@@ -437,6 +445,25 @@ def _in_self_assessment(organization: Organization, cycle: Cycle) -> None:
         escalation_every_days=7,
         escalation_steps=3,
     )
+
+
+def _moderation_session(organization: Organization, hr: Membership, people: dict, cycle: Cycle):
+    """The countersigned appraisals get their overall score and level, and a moderation panel over
+    the whole organisation (HR in the chair) opens its session on the cycle."""
+    labels = [str(value) for value, *_ in LEVELS]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE cycles_appraisal SET overall_level = (%s::text[])[1 + (employee_id %% %s)], "
+            "overall_score = 1 + (employee_id %% 5) WHERE cycle_id = %s AND state = %s",
+            [labels, len(labels), cycle.pk, str(S.COUNTERSIGNED)],
+        )
+    panel = Committee.objects.create(
+        organization=organization, name="Moderation panel", kind=CommitteeKind.MODERATION_PANEL
+    )
+    panel.units.set([people["units"][0]])
+    chair = Employee.objects.get(user=hr.user)
+    CommitteeMember.objects.create(organization=organization, committee=panel, employee=chair, role=MemberRole.CHAIR)
+    return session_open(actor=hr.user, employee=chair, membership=hr, panel=panel, cycle=Cycle.objects.get(pk=cycle.pk))
 
 
 def _sample(people: dict, cycle: Cycle) -> dict:

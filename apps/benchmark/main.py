@@ -16,7 +16,7 @@ from pathlib import Path
 from django.conf import settings
 
 from . import load, pages, work
-from .data import build_organization
+from .data import build_organization, refresh_statistics
 from .results import Results
 
 DEFAULT_OUT = Path(settings.BASE_DIR) / "bench" / "results.json"
@@ -62,8 +62,10 @@ def run(options: argparse.Namespace) -> Results:
                 employees=options.small_employees,
                 fanout=options.small_fanout,
                 name=f"Small Org {n}",
+                analyze=False,
             )
         )
+    refresh_statistics()
     if smalls:
         say(f"  {len(smalls)} smaller organisations of {options.small_employees:,} people built")
     size_big = f"{big.employees:,} employees"

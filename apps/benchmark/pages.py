@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from django.db import connection
 from django.test import Client
+from django.urls import NoReverseMatch
 
 from apps.cycles.models import Appraisal
 from apps.cycles.services.self_assessment import self_assessment_fields
@@ -71,8 +72,17 @@ def pages_of(case) -> list[Page]:
 
 
 def moderation_page(case) -> Page | None:
-    """The moderation distribution, when this checkout has it (it was being built alongside)."""
-    return None
+    """The moderation session's distribution page, when this checkout has its URL (it was being
+    built alongside the benchmark)."""
+    try:
+        url = org_reverse(
+            "moderation:session_detail",
+            case.organization,
+            moderationsession_id=case.sample["moderation_session"].public_id,
+        )
+    except NoReverseMatch:
+        return None
+    return Page("moderation", "Moderation distribution", case.sample["hr"], url)
 
 
 def client_for(user) -> Client:

@@ -21,7 +21,7 @@ from apps.people.services import imports
 from apps.tenancy.models import Membership, Organization, Role
 from apps.tenancy.scoping import tenant_scope
 
-from .data import _analyze
+from .data import refresh_statistics
 from .measure import measure
 
 
@@ -78,7 +78,7 @@ def peer_launch(appraisees: int) -> dict:
             organization, membership = create_launch_organization(f"bench-peer-{uuid.uuid4().hex[:8]}")
             with tenant_scope(organization):
                 cycle = build_launch_case(membership, appraisees)
-                _analyze()
+                refresh_statistics()
                 checked = measure(lambda: cycle_launch(actor=membership.user, membership=membership, cycle=cycle))
                 ran = measure(lambda: run_launch(checked.result))
                 if ran.result != appraisees:

@@ -50,6 +50,12 @@ def test_an_organisation_has_the_promised_shape(two_orgs):
     assert Membership.objects.filter(organization=org).count() == 40
     assert Membership.objects.get(organization=org, role=Role.HR_ADMIN) == case.hr
     assert case.launch.statements > 0 and case.run.result == 40
+    # The moderation panel's session over the whole organisation, with levels to chart.
+    session = case.sample["moderation_session"]
+    with tenant_scope(org):
+        assert session.cycle_id == case.cycle.pk
+        countersigned = Appraisal.objects.filter(cycle=case.cycle, state="countersigned")
+        assert countersigned.exists() and not countersigned.filter(overall_level="").exists()
 
 
 def test_the_sample_is_what_the_pages_need(two_orgs):

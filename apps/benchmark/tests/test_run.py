@@ -44,6 +44,7 @@ def test_a_tiny_run_measures_everything(db, tmp_path):
         "cascade_top",
         "cascade_deep_unit",
         "org_chart",
+        "moderation",
     ):
         assert {f"page.{page}.queries", f"page.{page}.median", f"page.{page}.p95", f"page.{page}.ratio"} <= names
     assert {
