@@ -46,7 +46,7 @@ def _targets_open(agreed_column: str) -> str:
 
 _STATE_PHASE_VALUES = ", ".join(f"('{state}', '{phase}')" for state, phase in STATE_PHASE.items())
 
-SQL = f"""
+_DUE = f"""
 WITH rules AS (
     SELECT r.id AS rule_id, r.cycle_id, r.days_before, r.overdue_every_days AS every,
            r.escalate_after_days AS esc_after, GREATEST(r.escalation_every_days, 1) AS esc_every,
@@ -126,7 +126,8 @@ due AS (
                               / (a.esc_every * 86400))::int + 1
       AND (chain.target <> -1 OR hr.user_id IS NOT NULL)
 )
-SELECT d.appraisal_id, d.cycle_id, d.state, d.role, d.rule_id, d.kind, d.deadline, d.occasion, d.recipient
+"""
+_NOT_LOGGED = f"""
 FROM due d
 WHERE d.recipient IS NOT NULL
   AND NOT EXISTS (
@@ -135,13 +136,23 @@ WHERE d.recipient IS NOT NULL
       AND l.action = d.state AND l.role = d.role AND l.rule_id = d.rule_id AND l.kind = d.kind
       AND l.deadline = d.deadline AND l.occasion = d.occasion
   )
--- one person's reminders side by side, so a batch tells them in as few notifications as it can
-ORDER BY d.recipient, d.kind, d.cycle_id, d.state, d.role, d.appraisal_id, d.occasion
 """
+# One person's reminders side by side, so a batch tells them in as few notifications as it can.
+ORDER = "d.recipient, d.kind, d.cycle_id, d.state, d.role, d.appraisal_id, d.occasion"
+_SELECT = "d.appraisal_id, d.cycle_id, d.state, d.role, d.rule_id, d.kind, d.deadline, d.occasion, d.recipient"
+
+SQL = f"{_DUE} SELECT {_SELECT} {_NOT_LOGGED} ORDER BY {ORDER}"
+# The same rows numbered 1… in that order (n), for a sweep that keeps them in the database.
+NUMBERED_SQL = f"{_DUE} SELECT row_number() OVER (ORDER BY {ORDER}) AS n, {_SELECT} {_NOT_LOGGED}"
 
 
 def due_reminders(organization_id: int, now: datetime.datetime, cycle_id: int | None = None) -> list[tuple]:
     """Rows of COLUMNS, one per reminder due and not yet logged."""
     with connection.cursor() as cursor:
-        cursor.execute(SQL, {"org": organization_id, "now": now, "cycle": cycle_id})
+        cursor.execute(SQL, params(organization_id, now, cycle_id))
         return cursor.fetchall()
+
+
+def params(organization_id: int, now: datetime.datetime, cycle_id: int | None = None) -> dict:
+    """The parameters of SQL and NUMBERED_SQL."""
+    return {"org": organization_id, "now": now, "cycle": cycle_id}

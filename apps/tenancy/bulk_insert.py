@@ -37,6 +37,35 @@ def insert_from_select(
 
     Returns the `returning` columns of the inserted rows as tuples, else the row count.
     """
+    sql, sql_params = insert_from_select_sql(
+        model,
+        organization=organization,
+        values=values,
+        constants=constants,
+        from_sql=from_sql,
+        params=params,
+        on_conflict=on_conflict,
+        returning=returning,
+    )
+    connection = connections[router.db_for_write(model)]
+    with connection.cursor() as cursor:
+        cursor.execute(f"{with_sql} {sql}", [*with_params, *sql_params])
+        return cursor.fetchall() if returning else cursor.rowcount
+
+
+def insert_from_select_sql(
+    model,
+    *,
+    organization,
+    values: dict[str, str],
+    constants: dict | None = None,
+    from_sql: str,
+    params: list | tuple = (),
+    on_conflict: str = "",
+    returning: list[str] | None = None,
+) -> tuple[str, list]:
+    """The statement insert_from_select runs, and its parameters, for a caller that embeds it
+    (as a data-modifying `WITH x AS (…)`, to join what it returns in the same statement)."""
     connection = connections[router.db_for_write(model)]
     quote = connection.ops.quote_name
     meta = model._meta
@@ -71,11 +100,8 @@ def insert_from_select(
         else:
             raise ValueError(f"{meta.label}.{field.name} needs a value: it has no default and is not nullable")
     sql = (
-        f"{with_sql} INSERT INTO {quote(meta.db_table)} ({', '.join(columns)}) "
-        f"SELECT {', '.join(select)} {from_sql} {on_conflict}"
+        f"INSERT INTO {quote(meta.db_table)} ({', '.join(columns)}) SELECT {', '.join(select)} {from_sql} {on_conflict}"
     )
     if returning:
         sql += " RETURNING " + ", ".join(quote(meta.get_field(name).column) for name in returning)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*with_params, *select_params, *params])
-        return cursor.fetchall() if returning else cursor.rowcount
+    return sql, [*select_params, *params]
