@@ -1,0 +1,66 @@
+"""A session opening while HR releases, on real PostgreSQL connections (one per thread): the
+release waits for the cycle's lock and then sees the session, so nothing in the session's scope
+is released from under it."""
+
+import threading
+import time
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
+
+from apps.committees.models import ModerationSession
+from apps.committees.services_moderation import session_open
+from apps.cycles.models import Appraisal, AppraisalState, PhaseKind
+from apps.cycles.services.release import release_results
+from apps.tenancy.scoping import tenant_scope
+
+from .moderation_world import actor, add_appraisal, build_world
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def _in_thread(target):
+    outcome = {}
+
+    def run():
+        try:
+            outcome["result"] = target()
+        except Exception as error:  # the test inspects it
+            outcome["error"] = error
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    return thread, outcome
+
+
+def test_a_release_racing_an_opening_session_waits_and_is_refused(org_a, unit_a, alice, bob):
+    world = build_world(org_a, unit_a, alice, bob, phase=PhaseKind.RELEASE)
+    appraisal = add_appraisal(world, world.north, "otto", 4, level="4")
+    opened = threading.Event()
+
+    def open_and_hold():
+        with tenant_scope(world.org), transaction.atomic():
+            session = session_open(**actor(world, "cleo"), panel=world.panel, cycle=world.cycle)
+            opened.set()
+            time.sleep(0.5)  # the release starts meanwhile and must wait for this commit
+            return session
+
+    def release():
+        assert opened.wait(5)
+        with tenant_scope(world.org):
+            hr = actor(world, "alice")
+            return release_results(actor=hr["actor"], membership=hr["membership"], cycle=world.cycle)
+
+    runs = [_in_thread(open_and_hold), _in_thread(release)]
+    for thread, _ in runs:
+        thread.join(15)
+    (_, opening), (_, releasing) = runs
+    assert "result" in opening, opening
+    assert isinstance(releasing.get("error"), ValidationError), releasing
+    assert "still calibrating" in releasing["error"].messages[0]
+    with tenant_scope(world.org):
+        assert Appraisal.objects.get(pk=appraisal.pk).state == AppraisalState.COUNTERSIGNED
+        assert ModerationSession.objects.filter(status="open").count() == 1
