@@ -80,6 +80,14 @@ def recreate(url: str) -> None:
     say(f"fresh database {name!r} on {parsed.hostname}:{parsed.port or 5432}")
 
 
+def _drop_queued_tasks(url: str) -> None:
+    """The launch and the reminders queue Celery tasks that no worker of the bench runs: drop them
+    from the bench's own Redis database so runs do not pile them up."""
+    import redis
+
+    redis.Redis.from_url(url).delete("celery")
+
+
 def main(argv: list[str]) -> int:
     started: list = []
     try:
@@ -99,7 +107,9 @@ def main(argv: list[str]) -> int:
         for step in (["migrate", "--noinput", "-v", "0"], ["collectstatic", "--noinput", "-v", "0"]):
             say("manage.py " + " ".join(step))
             subprocess.run([python, manage, *step], env=env, cwd=REPO_ROOT, check=True)
-        return subprocess.run([python, "-m", "apps.benchmark", *argv], env=env, cwd=REPO_ROOT).returncode
+        code = subprocess.run([python, "-m", "apps.benchmark", *argv], env=env, cwd=REPO_ROOT).returncode
+        _drop_queued_tasks(env["REDIS_URL"])
+        return code
     finally:
         embedded.stop_services(started)
 
