@@ -67,7 +67,8 @@ def targets_for(case, pages, people: int = 8) -> list[Target]:
             Appraisal.objects.filter(cycle=case.cycle, state=AppraisalState.SELF_ASSESSMENT)
             .exclude(appraising_officer=None)
             .select_related("employee__user", "appraising_officer__user")
-            .order_by("employee__unit_id", "pk")
+            # Team members (the teams are the newest units) of different teams, with different heads.
+            .order_by("-employee__unit_id", "pk")
             .distinct("employee__unit_id")[:people]
         )
     cookies = {}
