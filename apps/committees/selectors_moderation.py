@@ -7,12 +7,16 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.paginator import Paginator
-from django.db.models import Count, StdDev, Sum
+from django.db.models import Case, CharField, Count, Q, StdDev, Sum, Value, When
+from django.db.models.functions import Substr
 
+from apps.common.paging import keyset_page
 from apps.cycles.models import Appraisal, AppraisalState, Cycle, CycleTemplate
+from apps.people.models import OrgUnit
+from apps.people.services.tree import segment
 
 from .models_moderation import ModerationAdjustment, ModerationGuideline, ModerationSession, SessionStatus
-from .scope import in_scope_q, scope_paths
+from .scope import WHOLE_ORGANISATION, covers_path, in_scope_q, scope_paths
 
 # The appraisals a panel calibrates are the countersigned ones; those still with their
 # countersigning officer are listed as not ready yet.
@@ -26,6 +30,8 @@ LISTED_STATES = (READY, NOT_READY)
 LENIENCY_THRESHOLD = Decimal("0.50")
 LENIENCY_MIN_APPRAISALS = 3
 PAGE_SIZE = 25
+OFFICERS_PAGE_SIZE = 25
+SEGMENT = len(segment(0))  # characters of one level of a unit path
 UNRATED = ""  # the level of an appraisal without one; shown as "No level"
 _CENT = Decimal("0.01")
 
@@ -73,11 +79,15 @@ class LevelCell:
 
 @dataclass
 class DistributionRow:
+    """One row of "By unit": a unit with everything under it, or a unit's own staff only."""
+
     key: str
     name: str
     total: int = 0
     counts: dict = field(default_factory=dict)
     cells: list = field(default_factory=list)
+    unit: OrgUnit | None = None
+    own_staff: bool = False  # the focus unit's own people, not its sub-units
 
 
 def _percent(part: int, whole: int) -> Decimal:
@@ -86,20 +96,124 @@ def _percent(part: int, whole: int) -> Decimal:
     return (Decimal(part) * 100 / whole).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
-def _rows(grouped, levels: list[str], key_field: str, name_of) -> list[DistributionRow]:
-    """Level counts grouped by (key, level) → one row per key with a cell per level."""
+def _cells(counts: dict, total: int, levels: list[str]) -> list[LevelCell]:
+    return [
+        LevelCell(label, counts.get(label, 0), _percent(counts.get(label, 0), total), index=i)
+        for i, label in enumerate(levels)
+    ]
+
+
+@dataclass
+class Focus:
+    """What the session page looks at: a unit of the panel's scope and its rows (the unit's own
+    staff and each sub-unit with everything under it), or, for a scope of several units, those
+    units. Drilling down a row makes it the focus, so a table never holds more rows than a unit
+    has sub-units, however large the organisation."""
+
+    unit: OrgUnit | None
+    rows: list[OrgUnit]
+    roots: list[OrgUnit]  # the scope's top units
+    trail: list[OrgUnit]  # the focus's ancestors inside the scope, top first, for the breadcrumbs
+
+    whole_organisation: bool = False  # the focus holds everyone: no unit filter needed
+
+    @property
+    def paths(self) -> list[str] | None:
+        if self.whole_organisation:
+            return WHOLE_ORGANISATION
+        return [self.unit.path] if self.unit is not None else [row.path for row in self.rows]
+
+
+def _scope_roots(session: ModerationSession) -> list[OrgUnit]:
+    """The units the panel names, or the organisation's top units when it names none."""
+    named = list(session.panel.units.all())
+    if named:
+        # A named unit inside another named one is already covered by it.
+        return sorted(
+            (u for u in named if not any(u.path != o.path and u.path.startswith(o.path) for o in named)),
+            key=lambda u: u.path,
+        )
+    return list(OrgUnit.objects.filter(depth=0).order_by("path"))
+
+
+def focus_of(session: ModerationSession, unit: OrgUnit | None = None) -> Focus:
+    """The page's focus: `unit` (the caller checked it lies in scope), else the scope's single
+    top unit, else the scope's top units side by side. Two queries."""
+    roots = _scope_roots(session)
+    whole = scope_paths(session.panel) is WHOLE_ORGANISATION
+    if unit is None and len(roots) == 1:
+        unit = roots[0]
+    if unit is None:
+        return Focus(unit=None, rows=roots, roots=roots, trail=[], whole_organisation=whole)
+    above = [int(part) for part in unit.path.split("/") if part and int(part) != unit.pk]
+    root_paths = [root.path for root in roots]
+    trail = [u for u in OrgUnit.objects.filter(pk__in=above).order_by("path") if covers_path(root_paths, u.path)]
+    children = list(OrgUnit.objects.filter(parent=unit).order_by("name", "path"))
+    # An organisation's only top unit holds everyone: its figures need no join to the unit tree.
+    whole = whole and len(roots) == 1 and unit.pk == roots[0].pk
+    return Focus(unit=unit, rows=[unit, *children], roots=roots, trail=trail, whole_organisation=whole)
+
+
+def _by_unit(listed, focus: Focus, levels: list[str]) -> tuple[list[DistributionRow], dict]:
+    """Level counts of the ready appraisals per row of the focus, grouped in PostgreSQL by the
+    path of the row each appraisee's unit lies in; and the count of the listed ones per state
+    (the same query)."""
+    if focus.unit is not None:
+        # The focus unit's path plus one segment: a sub-unit's path, or the focus's own for its staff.
+        row_path = Substr("employee__unit__path", 1, len(focus.unit.path) + SEGMENT)
+    else:
+        row_path = Case(
+            *[When(employee__unit__path__startswith=row.path, then=Value(row.path)) for row in focus.rows],
+            output_field=CharField(),
+        )
+    grouped = (
+        listed.annotate(row_path=row_path)
+        .values("row_path", "state", "overall_level")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    units = {row.path: row for row in focus.rows}
     rows: dict = {}
+    states: dict = {}
     for entry in grouped:
-        key = entry[key_field]
-        row = rows.setdefault(key, DistributionRow(key=str(key or ""), name=name_of(entry)))
+        states[entry["state"]] = states.get(entry["state"], 0) + entry["n"]
+        if entry["state"] != READY:
+            continue
+        unit = units.get(entry["row_path"])
+        if unit is None:  # a unit created since the page's units were read
+            continue
+        own = focus.unit is not None and unit.pk == focus.unit.pk
+        row = rows.setdefault(
+            unit.path, DistributionRow(key=str(unit.public_id), name=unit.name, unit=unit, own_staff=own)
+        )
         row.total += entry["n"]
         row.counts[entry["overall_level"] or UNRATED] = entry["n"]
     for row in rows.values():
-        row.cells = [
-            LevelCell(label, row.counts.get(label, 0), _percent(row.counts.get(label, 0), row.total), index=i)
-            for i, label in enumerate(levels)
-        ]
-    return sorted(rows.values(), key=lambda r: r.name.lower())
+        row.cells = _cells(row.counts, row.total, levels)
+    # The focus's own staff first, then its sub-units by name.
+    return sorted(rows.values(), key=lambda r: (not r.own_staff, r.name.lower())), states
+
+
+@dataclass
+class OfficerRow:
+    """An appraising officer in the focus: their level counts, and their mean score, spread and
+    leniency (mean minus the mean of everyone else's scored appraisals) over the scored ones."""
+
+    officer_id: int | None
+    key: str
+    name: str
+    count: int
+    scored: int
+    mean: Decimal | None
+    spread: Decimal | None
+    leniency: Decimal | None
+    flagged: bool
+    counts: dict = field(default_factory=dict)
+    cells: list = field(default_factory=list)
+
+    @property
+    def total(self) -> int:
+        return self.count
 
 
 def _officer_name(entry) -> str:
@@ -108,77 +222,84 @@ def _officer_name(entry) -> str:
     return f"{entry['appraising_officer__first_name']} {entry['appraising_officer__last_name']}".strip()
 
 
-@dataclass
-class OfficerStats:
-    key: str
-    name: str
-    count: int
-    mean: Decimal | None
-    spread: Decimal | None
-    leniency: Decimal | None
-    flagged: bool
-
-
-def _officer_stats(ready, levels_rows) -> list[OfficerStats]:
+def _officers(ready) -> list[OfficerRow]:
+    """Every appraising officer of the focus, from one grouped query: the flagged first, the most
+    lenient or severe of them first, then everyone else by name."""
     grouped = list(
-        ready.filter(overall_score__isnull=False)
-        .values("appraising_officer_id", "appraising_officer__public_id")
-        .annotate(n=Count("pk"), total=Sum("overall_score"), spread=StdDev("overall_score", sample=False))
+        ready.values(
+            "appraising_officer_id",
+            "appraising_officer__public_id",
+            "appraising_officer__first_name",
+            "appraising_officer__last_name",
+        )
+        .annotate(
+            n=Count("pk"),
+            scored=Count("overall_score"),
+            total=Sum("overall_score"),
+            spread=StdDev("overall_score", sample=False),
+        )
+        .order_by()
     )
-    names = {row.key: row.name for row in levels_rows}
-    all_n = sum(entry["n"] for entry in grouped)
-    all_total = sum((entry["total"] for entry in grouped), Decimal("0"))
-    stats = []
+    all_n = sum(entry["scored"] for entry in grouped)
+    all_total = sum((entry["total"] or Decimal("0") for entry in grouped), Decimal("0"))
+    rows = []
     for entry in grouped:
-        mean = entry["total"] / entry["n"]
-        rest_n = all_n - entry["n"]
-        leniency = (mean - (all_total - entry["total"]) / rest_n).quantize(_CENT) if rest_n else None
-        key = str(entry["appraising_officer__public_id"] or "")
-        stats.append(
-            OfficerStats(
-                key=key,
-                name=names.get(key, "No appraising officer"),
+        scored, total = entry["scored"], entry["total"] or Decimal("0")
+        mean = (total / scored).quantize(_CENT) if scored else None
+        rest_n = all_n - scored
+        leniency = (total / scored - (all_total - total) / rest_n).quantize(_CENT) if scored and rest_n else None
+        rows.append(
+            OfficerRow(
+                officer_id=entry["appraising_officer_id"],
+                key=str(entry["appraising_officer__public_id"] or ""),
+                name=_officer_name(entry),
                 count=entry["n"],
-                mean=mean.quantize(_CENT),
+                scored=scored,
+                mean=mean,
                 spread=Decimal(str(entry["spread"])).quantize(_CENT) if entry["spread"] is not None else None,
                 leniency=leniency,
                 flagged=leniency is not None
-                and entry["n"] >= LENIENCY_MIN_APPRAISALS
+                and scored >= LENIENCY_MIN_APPRAISALS
                 and abs(leniency) >= LENIENCY_THRESHOLD,
             )
         )
-    return sorted(stats, key=lambda s: s.name.lower())
+    return sorted(rows, key=lambda r: (not r.flagged, -abs(r.leniency or 0) if r.flagged else 0, r.name.lower()))
+
+
+def _with_level_cells(ready, officers: list[OfficerRow], levels: list[str]) -> None:
+    """Level counts for the officers on the page only (one query)."""
+    ids = [row.officer_id for row in officers if row.officer_id is not None]
+    wanted = Q(appraising_officer_id__in=ids)
+    if any(row.officer_id is None for row in officers):
+        wanted |= Q(appraising_officer__isnull=True)
+    grouped = ready.filter(wanted).values("appraising_officer_id", "overall_level").annotate(n=Count("pk")).order_by()
+    by_id = {row.officer_id: row for row in officers}
+    for entry in grouped:
+        row = by_id.get(entry["appraising_officer_id"])
+        if row is not None:
+            row.counts[entry["overall_level"] or UNRATED] = entry["n"]
+    for row in officers:
+        row.cells = _cells(row.counts, row.count, levels)
 
 
 def guideline_for(cycle: Cycle) -> ModerationGuideline | None:
     return ModerationGuideline.objects.filter(cycle=cycle).first()
 
 
-def distribution(session: ModerationSession) -> dict:
-    """Everything the session page charts: per unit, per officer, overall against the
-    guideline, officers' spread and leniency, and how many appraisals are ready."""
+def in_focus(queryset, focus: Focus):
+    return queryset.filter(in_scope_q(focus.paths, "employee__unit__path"))
+
+
+def distribution(session: ModerationSession, focus: Focus | None = None, *, officers_page=1) -> dict:
+    """Everything the session page charts for its focus: levels per unit row and overall
+    against the guideline, one page of appraising officers with their levels, spread and
+    leniency, and how many appraisals are ready. A fixed number of queries."""
+    focus = focus or focus_of(session)
     levels = cycle_levels(session.cycle)
-    ready = scope_appraisals(session, states=(READY,))
-    by_unit = _rows(
-        ready.values("employee__unit__public_id", "employee__unit__name", "overall_level").annotate(n=Count("pk")),
-        levels + [UNRATED],
-        "employee__unit__public_id",
-        lambda entry: entry["employee__unit__name"],
-    )
-    by_officer = _rows(
-        ready.values(
-            "appraising_officer_id",
-            "appraising_officer__public_id",
-            "appraising_officer__first_name",
-            "appraising_officer__last_name",
-            "overall_level",
-        ).annotate(n=Count("pk")),
-        levels + [UNRATED],
-        "appraising_officer__public_id",
-        _officer_name,
-    )
-    officers = _officer_stats(ready, by_officer)
-    states = {entry["state"]: entry["n"] for entry in scope_appraisals(session).values("state").annotate(n=Count("pk"))}
+    ready = in_focus(scope_appraisals(session, states=(READY,)), focus)
+    by_unit, states = _by_unit(in_focus(scope_appraisals(session), focus), focus, levels + [UNRATED])
+    officers = Paginator(_officers(ready), OFFICERS_PAGE_SIZE).get_page(officers_page)
+    _with_level_cells(ready, list(officers.object_list), levels + [UNRATED])
     guideline = guideline_for(session.cycle)
     shares = {label: Decimal(str(value)) for label, value in (guideline.shares if guideline else {}).items()}
 
@@ -190,12 +311,13 @@ def distribution(session: ModerationSession) -> dict:
             continue
         overall.append(LevelCell(label, count, _percent(count, ready_count), shares.get(label), index=index))
     return {
+        "focus": focus,
         "levels": levels,
         "has_unrated": any(cell.label == UNRATED for cell in overall),
         "overall": overall,
         "by_unit": by_unit,
-        "by_officer": by_officer,
-        "officers": officers,
+        "officers": list(officers.object_list),
+        "officers_page": officers,
         "ready_count": ready_count,
         "not_ready_count": states.get(NOT_READY, 0),
         "guideline": guideline,
@@ -204,20 +326,26 @@ def distribution(session: ModerationSession) -> dict:
     }
 
 
-def appraisal_page(session: ModerationSession, *, unit=None, officer=None, page=1):
-    """One page of the session's appraisals, filtered by unit (with its sub-units) and by
-    appraising officer; each row carries the session's adjustments of it (one query)."""
-    queryset = (
+def unit_choices(focus: Focus) -> list[OrgUnit]:
+    """The units the filter offers: the scope's top units, the way down to the focus and the
+    focus's sub-units (the rest is one drill-down away), in tree order."""
+    chosen = {u.pk: u for u in [*focus.roots, *focus.trail, *focus.rows]}
+    return sorted(chosen.values(), key=lambda u: u.path)
+
+
+def appraisal_page(session: ModerationSession, focus: Focus, *, officer=None, page=1):
+    """One page of the session's appraisals in the focus (a unit with its sub-units), filtered
+    by appraising officer; each row carries the session's adjustments of it (one query)."""
+    queryset = in_focus(
         scope_appraisals(session)
         .select_related("employee", "employee__unit", "appraising_officer")
-        .order_by("employee__unit__path", "employee__last_name", "employee__first_name", "pk")
+        .order_by("employee__unit__path", "employee__last_name", "employee__first_name", "pk"),
+        focus,
     )
-    if unit is not None:
-        queryset = queryset.filter(employee__unit__path__startswith=unit.path)
     if officer is not None:
         queryset = queryset.filter(appraising_officer=officer)
-    page = Paginator(queryset, PAGE_SIZE).get_page(page)
-    rows = list(page.object_list)
+    page = keyset_page(queryset, PAGE_SIZE, page)
+    rows = page.object_list
     adjustments: dict = {}
     for adjustment in ModerationAdjustment.objects.filter(session=session, appraisal__in=[a.pk for a in rows]):
         adjustments.setdefault(adjustment.appraisal_id, []).append(adjustment)
@@ -253,7 +381,15 @@ def adjustments_of(appraisal: Appraisal):
     )
 
 
-__all__ = ["adjustments_of", "appraisal_page", "cycle_levels", "distribution", "sessions_holding_release"]
+__all__ = [
+    "adjustments_of",
+    "appraisal_page",
+    "cycle_levels",
+    "distribution",
+    "focus_of",
+    "sessions_holding_release",
+    "unit_choices",
+]
 
 
 def level_chart(overall: list[LevelCell]) -> dict:

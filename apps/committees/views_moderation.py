@@ -24,6 +24,10 @@ from .models_moderation import ModerationSession
 from .permissions_moderation import Action, can, panel_roles, require, runnable_panels_q, visible_sessions_q
 from .scope import in_scope_q, scope_paths
 
+# The ids htmx asks for: the part that follows the chosen unit, and the list of appraisals.
+FOCUS_TARGET = "moderation-focus"
+APPRAISALS_TARGET = "session-appraisals"
+
 
 def _roles(request, panel) -> set:
     return panel_roles(panel, employee=request.employee, membership=request.membership)
@@ -93,28 +97,34 @@ def _chosen(queryset, value):
 
 
 def session_detail(request, moderationsession_id):
+    """The session page looks at one unit of the scope at a time (`unit`, the scope's top unit by
+    default): its distribution by sub-unit, its officers and its appraisals. Changing the unit
+    swaps that whole part (htmx); an officer's name or the list's pages swap the list only."""
     session, roles = _session(request, moderationsession_id)
     paths = scope_paths(session.panel)
     unit = _chosen(OrgUnit.objects.filter(in_scope_q(paths, "path")), request.GET.get("unit"))
     officer = _chosen(Employee.objects, request.GET.get("officer"))
-    page = selectors.appraisal_page(session, unit=unit, officer=officer, page=request.GET.get("page"))
+    focus = selectors.focus_of(session, unit)
+    page = selectors.appraisal_page(session, focus, officer=officer, page=request.GET.get("page"))
     context = {
         "session": session,
         "panel": session.panel,
         "page": page,
-        "unit": unit,
+        "focus": focus,
+        "unit": focus.unit,
         "officer": officer,
         "can_adjust": session.is_open and can(roles, Action.ADJUST),
         "can_run": session.is_open and can(roles, Action.RUN),
         "is_hr": is_hr_admin(request.membership),
     }
-    template = "committees/moderation/session.html"
-    if request.htmx and request.htmx.target == "session-appraisals":
-        return render(request, template + "#appraisals", context)
-    context.update(selectors.distribution(session))
+    if request.htmx and request.htmx.target == APPRAISALS_TARGET:
+        return render(request, "committees/moderation/_session_appraisals.html", context)
+    context.update(selectors.distribution(session, focus, officers_page=request.GET.get("officers_page")))
     context["chart"] = selectors.level_chart(context["overall"])
-    context["units"] = list(OrgUnit.objects.filter(in_scope_q(paths, "path"), is_active=True).order_by("path"))
-    return render(request, template, context)
+    context["units"] = selectors.unit_choices(focus)
+    if request.htmx and request.htmx.target == FOCUS_TARGET:
+        return render(request, "committees/moderation/session.html#focus", context)
+    return render(request, "committees/moderation/session.html", context)
 
 
 def session_close(request, moderationsession_id):

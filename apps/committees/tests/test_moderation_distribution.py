@@ -8,7 +8,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from apps.committees.selectors_moderation import distribution, level_chart
+from apps.committees.selectors_moderation import distribution, focus_of, level_chart
 from apps.committees.services_moderation import session_open
 from apps.cycles.models import AppraisalState
 from apps.tenancy.scoping import tenant_scope
@@ -49,7 +49,7 @@ def test_levels_per_unit_and_officer_count_the_ready_appraisals_in_scope(world):
     assert (figures["ready_count"], figures["not_ready_count"]) == (6, 1)
     by_unit = {row.name: _counts(row) for row in figures["by_unit"]}
     assert by_unit == {"Sales": {"5": 2, "4": 1}, "Sales North": {"3": 2, "2": 1}}
-    by_officer = {row.name: _counts(row) for row in figures["by_officer"]}
+    by_officer = {row.name: _counts(row) for row in figures["officers"]}
     assert by_officer == {"Otto Example": {"5": 2, "4": 1}, "Vera Example": {"3": 2, "2": 1}}
     overall = {cell.label: (cell.count, cell.percent, cell.guideline) for cell in figures["overall"]}
     assert overall["5"] == (2, Decimal("33.3"), Decimal("10"))
@@ -130,3 +130,61 @@ def test_the_session_list_runs_a_fixed_number_of_queries(world):
         for _ in range(5):
             factories.ModerationSessionFactory(organization=world.org, cycle=world.cycle, status="closed")
     assert _page_queries(client, url) == small
+
+
+# --- The focus: one unit of the scope at a time -----------------------------------------------
+
+
+def test_the_scope_unit_is_the_focus_its_own_staff_first_then_each_sub_unit(world):
+    with tenant_scope(world.org):
+        focus = focus_of(world.session)
+        rows = distribution(world.session, focus)["by_unit"]
+    assert focus.unit == world.sales and focus.trail == []
+    assert [(row.name, row.own_staff, row.total) for row in rows] == [("Sales", True, 3), ("Sales North", False, 3)]
+
+
+def test_drilling_down_counts_only_the_chosen_unit_and_shows_the_way_back(world):
+    with tenant_scope(world.org):
+        deep = factories.OrgUnitFactory(organization=world.org, parent=world.north, name="North East")
+        add_appraisal(world, deep, "vera", 5, level="5")
+        focus = focus_of(world.session, world.north)
+        figures = distribution(world.session, focus)
+    assert [u.name for u in focus.trail] == ["Sales"]
+    rows = {row.name: (row.own_staff, _counts(row)) for row in figures["by_unit"]}
+    assert rows == {"Sales North": (True, {"3": 2, "2": 1}), "North East": (False, {"5": 1})}
+    assert (figures["ready_count"], figures["not_ready_count"]) == (4, 1)
+    assert [o.name for o in figures["officers"]] == ["Vera Example"]
+
+
+def test_a_scope_of_several_units_shows_them_side_by_side(world):
+    with tenant_scope(world.org):
+        world.panel.units.add(world.ops)
+        session = type(world.session).objects.prefetch_related("panel__units").get(pk=world.session.pk)
+        figures = distribution(session)
+    assert figures["focus"].unit is None
+    assert {row.name: row.total for row in figures["by_unit"]} == {"Sales": 6, "Ops": 1}
+
+
+def test_flagged_officers_come_first_and_the_officers_are_paged(world, monkeypatch):
+    monkeypatch.setattr("apps.committees.selectors_moderation.OFFICERS_PAGE_SIZE", 1)
+    with tenant_scope(world.org):
+        first = distribution(world.session)
+        second = distribution(world.session, officers_page=2)
+    assert first["officers_page"].paginator.count == 2
+    assert [o.name for o in first["officers"]] == ["Otto Example"]  # both flagged, equally far: by name
+    assert [o.name for o in second["officers"]] == ["Vera Example"]
+    assert _counts(second["officers"][0]) == {"3": 2, "2": 1}
+
+
+def test_the_focus_fragment_follows_the_chosen_unit(world):
+    client = client_for(world, "cleo")
+    url = org_reverse("moderation:session_detail", world.org, moderationsession_id=world.session.public_id)
+    response = client.get(
+        url + f"?unit={world.north.public_id}", HTTP_HX_REQUEST="true", HTTP_HX_TARGET="moderation-focus"
+    )
+    body = response.content.decode()
+    assert response.status_code == 200 and "<html" not in body
+    assert 'id="moderation-focus"' in body and "Sales North" in body and "(its own staff)" in body
+    # A unit outside the panel's scope is no focus: the page stays on the scope.
+    outside = client.get(url + f"?unit={world.ops.public_id}").content.decode()
+    assert "Appraisals in Sales<" in outside
