@@ -9,18 +9,16 @@ from apps.goals.models import Goal, GoalLevel, GoalStatus
 from . import permissions
 from .models import Appraisal, AppraisalEvent, AppraisalState, AppraisalTarget, CyclePhase
 
+# What a page of the appraisal shows in its header, besides the cycle and the frozen template.
+_PAGE_RELATED = ("employee__unit", "employee__position", "appraising_officer", "countersigning_officer")
 
-def appraisal_for_person(*, appraisal_id, employee, membership) -> tuple[Appraisal, set]:
+
+def appraisal_for_person(*, appraisal_id, employee, membership, for_write=False) -> tuple[Appraisal, set]:
     """The appraisal and the person's roles on it; 404 when they may not see it (another tenant's
-    id included), so an unseen appraisal and a missing one look the same."""
-    queryset = Appraisal.objects.select_related(
-        "cycle",
-        "cycle_template",
-        "employee__unit",
-        "employee__position",
-        "appraising_officer",
-        "countersigning_officer",
-    )
+    id included), so an unseen appraisal and a missing one look the same. `for_write` leaves out
+    the people and units a page shows: a save that succeeds redirects, and the seven-table join
+    costs PostgreSQL more to plan than to run (make bench)."""
+    queryset = Appraisal.objects.select_related("cycle", "cycle_template", *(() if for_write else _PAGE_RELATED))
     appraisal = get_object_or_404(queryset, public_id=appraisal_id)
     roles = permissions.roles_for(appraisal, employee=employee, membership=membership)
     if not permissions.can_view(roles):

@@ -27,10 +27,10 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 
 from apps.tenancy import audit
+from apps.tenancy.scoping import current_organization
 
 from .. import permissions
 from ..models import (
@@ -166,6 +166,9 @@ def _closed_reason(appraisal: Appraisal) -> str | None:
 def _lock_open(*, appraisal: Appraisal, employee, membership) -> Appraisal:
     """Lock the row and check that this person may write their self-assessment now."""
     locked = Appraisal.objects.select_for_update().select_related("cycle", "cycle_template").get(pk=appraisal.pk)
+    scope_organization = current_organization()
+    if scope_organization is not None and scope_organization.pk == locked.organization_id:
+        locked.organization = scope_organization  # the tenant's own object: the writes need no query for it
     roles = permissions.roles_for(locked, employee=employee, membership=membership)
     if Role.APPRAISEE not in roles:
         raise PermissionDenied("Only the appraisee writes their self-assessment.")
@@ -347,8 +350,9 @@ def self_assessment_save(
     by_key = {str(t.public_id): t for t in targets}
     changed = _write_many(appraisal, by_key, fields, cleaned, actor=actor)
     if changed:
-        Appraisal.objects.filter(pk=appraisal.pk).update(version=F("version") + 1, updated_at=timezone.now())
-        appraisal.refresh_from_db(fields=["version", "updated_at"])
+        # The row is locked since _lock_open: the stored version is the one just read.
+        appraisal.version, appraisal.updated_at = appraisal.version + 1, timezone.now()
+        Appraisal.objects.filter(pk=appraisal.pk).update(version=appraisal.version, updated_at=appraisal.updated_at)
         audit.record(
             organization=appraisal.organization,
             actor=actor,

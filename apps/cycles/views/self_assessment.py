@@ -24,7 +24,12 @@ DRAFT_STATES = (S.PLANNING, S.MIDTERM, S.SELF_ASSESSMENT)
 
 
 def _load(request, appraisal_id):
-    return appraisal_for_person(appraisal_id=appraisal_id, employee=request.employee, membership=request.membership)
+    return appraisal_for_person(
+        appraisal_id=appraisal_id,
+        employee=request.employee,
+        membership=request.membership,
+        for_write=request.method == "POST",
+    )
 
 
 def _actor(request) -> dict:
