@@ -86,7 +86,7 @@ def test_the_page_shows_a_missing_reason_at_its_field(rated):
         url(rated, "countersigning"),
         {"version": rated["appraisal"].version, "countersigning_agrees": "no", "countersign": ""},
     )
-    assert 'id="id_countersigning_remarks_errors"' in response.content.decode()
+    assert 'id="id_countersigning_remarks_error"' in response.content.decode()
     with tenant_scope(rated["org"]):
         assert Appraisal.objects.get(pk=rated["appraisal"].pk).state == AppraisalState.WITH_COUNTERSIGNING
 

@@ -220,7 +220,7 @@ def test_saving_from_the_page_shows_an_extreme_comment_error_at_its_field(world)
     data[field_name("competency", "c1", "rating")] = "1.00"
     response = client_for(world["users"]["otto"]).post(url(world), data)
     assert response.status_code == 200
-    assert f'id="id_{field_name("competency", "c1", "comment")}_errors"' in response.content.decode()
+    assert f'id="id_{field_name("competency", "c1", "comment")}_error"' in response.content.decode()
 
 
 def test_an_off_scale_value_posted_to_the_page_is_a_field_error(world):
@@ -228,7 +228,7 @@ def test_an_off_scale_value_posted_to_the_page_is_a_field_error(world):
     data[field_name("competency", "c1", "rating")] = "9"
     response = client_for(world["users"]["otto"]).post(url(world), data)
     assert response.status_code == 200
-    assert f'id="id_{field_name("competency", "c1", "rating")}_errors"' in response.content.decode()
+    assert f'id="id_{field_name("competency", "c1", "rating")}_error"' in response.content.decode()
 
 
 def test_a_stale_form_on_the_page_is_told_and_saves_nothing(world):

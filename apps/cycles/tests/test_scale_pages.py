@@ -1,5 +1,6 @@
 """The rating-scale pages: list, create (with the five-level preset and "Add a level"), edit."""
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -150,7 +151,9 @@ def test_a_taken_name_is_shown_at_the_name_field(alice_client, org_a):
         make_scale(org_a, "Three levels")
     response = alice_client.post(url(org_a, "scale_create"), {"name": "three LEVELS", **level_rows(THREE)})
     assert response.status_code == 200
-    assert 'id="id_name_errors"' in response.text
+    assert 'id="id_name_error"' in response.text
+    # The input names its error list, so a screen reader reads the message with the field.
+    assert re.search(r'<input[^>]*aria-describedby="[^"]*id_name_error', response.text)
     assert "Another scale has this name." in response.text
     with tenant_scope(org_a):
         assert RatingScale.objects.count() == 1
