@@ -451,11 +451,16 @@ def _moderation_session(organization: Organization, hr: Membership, people: dict
     """The countersigned appraisals get their overall score and level, and a moderation panel over
     the whole organisation (HR in the chair) opens its session on the cycle."""
     labels = [str(value) for value, *_ in LEVELS]
+    # The countersigned appraisals all share one value of employee_id modulo 10 (STATE_MIX), so the
+    # level is drawn from the tens, shifted per appraising officer: the panel sees a spread of
+    # levels and officers more lenient or severe than the rest, as in a real calibration.
     with connection.cursor() as cursor:
         cursor.execute(
-            "UPDATE cycles_appraisal SET overall_level = (%s::text[])[1 + (employee_id %% %s)], "
-            "overall_score = 1 + (employee_id %% 5) WHERE cycle_id = %s AND state = %s",
-            [labels, len(labels), cycle.pk, str(S.COUNTERSIGNED)],
+            "UPDATE cycles_appraisal SET overall_level = (%s::text[])[1 + p.k], overall_score = (%s::numeric[])[1 + p.k] "
+            "FROM (SELECT id, (employee_id / 10 + coalesce(appraising_officer_id, 0) %% 3) %% %s AS k "
+            "      FROM cycles_appraisal WHERE cycle_id = %s AND state = %s) p "
+            "WHERE cycles_appraisal.id = p.id",
+            [labels, [value for value, *_ in LEVELS], len(labels), cycle.pk, str(S.COUNTERSIGNED)],
         )
     panel = Committee.objects.create(
         organization=organization, name="Moderation panel", kind=CommitteeKind.MODERATION_PANEL
