@@ -2,6 +2,7 @@
 items, in a fixed number of queries."""
 
 import datetime
+import re
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -34,11 +35,23 @@ def _unit(org, parent=None, name=None):
         return factories.OrgUnitFactory(organization=org, parent=parent, **({"name": name} if name else {}))
 
 
-def _appraisals(org, ct, unit, state, count=1):
+def _appraisals(org, ct, unit, state, count=1, *, officers=False, **names):
+    """`count` appraisals in `state` of people in `unit` (named by `names` when given), with an
+    appraising and a countersigning officer when `officers`."""
+    made = []
     with tenant_scope(org):
         for _ in range(count):
-            employee = factories.EmployeeFactory(organization=org, unit=unit)
-            factories.AppraisalFactory(organization=org, cycle_template=ct, employee=employee, state=state)
+            employee = factories.EmployeeFactory(organization=org, unit=unit, **names)
+            extra = {}
+            if officers:
+                extra = {
+                    "appraising_officer": factories.EmployeeFactory(organization=org, unit=unit),
+                    "countersigning_officer": factories.EmployeeFactory(organization=org, unit=unit),
+                }
+            made.append(
+                factories.AppraisalFactory(organization=org, cycle_template=ct, employee=employee, state=state, **extra)
+            )
+    return made
 
 
 def _url(org, cycle):
@@ -139,6 +152,85 @@ def test_the_page_reads_a_fixed_number_of_queries(alice_client, org_a, unit_a):
     second = _unit(org_a, unit_a)
     deep = _unit(org_a, second)
     for unit in (first, second, deep):
-        _appraisals(org_a, ct, unit, S.SELF_ASSESSMENT, 3)
+        # Overdue rows with officers too: a field of a row not read with the list would cost
+        # a query per row here.
+        _appraisals(org_a, ct, unit, S.SELF_ASSESSMENT, 3, officers=True)
         _appraisals(org_a, ct, unit, S.WITH_OFFICER, 2)
     assert measure() == few
+
+
+def _phase_end(cycle, kind):
+    return next(phase.ends_at for phase in cycle.phases.all() if phase.kind == kind)
+
+
+def test_the_overdue_list_is_ordered_by_phase_end_then_name_then_id(org_a, unit_a):
+    """The page keeps the first rows of one order: oldest phase end, then the appraisee's last
+    name, first name, and the appraisal's id between namesakes; the count is of them all."""
+    ct = _cycle(org_a, current=PhaseKind.APPRAISAL)  # planning, midterm, self-assessment have ended
+    brown = _appraisals(org_a, ct, unit_a, S.SELF_ASSESSMENT, last_name="Brown", first_name="Anna")
+    adams_zoe = _appraisals(org_a, ct, unit_a, S.SELF_ASSESSMENT, last_name="Adams", first_name="Zoe")
+    adams_bob = _appraisals(org_a, ct, unit_a, S.SELF_ASSESSMENT, 2, last_name="Adams", first_name="Bob")
+    young = _appraisals(org_a, ct, unit_a, S.PLANNING, last_name="Young", first_name="Al")
+    clark = _appraisals(org_a, ct, unit_a, S.MIDTERM, last_name="Clark", first_name="Cy", officers=True)
+    _appraisals(org_a, ct, unit_a, S.WITH_OFFICER, 2)  # on time
+    expected = young + clark + sorted(adams_bob, key=lambda a: a.pk) + adams_zoe + brown
+
+    with tenant_scope(org_a):
+        cycle = cycle_for_overview().get(pk=ct.cycle_id)
+        items, count = overdue_appraisals(cycle)
+        first_four, count_of_all = overdue_appraisals(cycle, limit=4)
+
+    assert [a.pk for a in items] == [a.pk for a in expected]
+    assert count == 6
+    assert [a.pk for a in first_four] == [a.pk for a in expected[:4]]
+    assert count_of_all == 6
+    assert [a.due for a in items] == [
+        _phase_end(cycle, PhaseKind.PLANNING),
+        _phase_end(cycle, PhaseKind.MIDTERM),
+        *[_phase_end(cycle, PhaseKind.SELF_ASSESSMENT)] * 4,
+    ]
+
+
+def test_the_overdue_list_reads_two_queries_whatever_its_length(org_a, unit_a):
+    """The first rows' keys (with the count of all) in one query, their wide rows in another;
+    what the page shows of a row is read with it. Nothing has ended: no query at all."""
+    ct = _cycle(org_a, current=PhaseKind.APPRAISAL)
+    _appraisals(org_a, ct, unit_a, S.SELF_ASSESSMENT, officers=True)
+
+    def read(limit):
+        with tenant_scope(org_a):
+            cycle = cycle_for_overview().get(pk=ct.cycle_id)
+            with CaptureQueriesContext(connection) as queries:
+                items, count = overdue_appraisals(cycle, limit=limit)
+                shown = [
+                    (a.public_id, a.get_state_display(), a.employee.full_name, a.employee.unit.name,
+                     a.appraising_officer.full_name, a.countersigning_officer.full_name)
+                    for a in items
+                ]
+        return len(queries), shown, count
+
+    assert read(limit=50)[0] == 2
+    _appraisals(org_a, ct, unit_a, S.PLANNING, 6, officers=True)
+    queries, shown, count = read(limit=5)
+    assert (queries, len(shown), count) == (2, 5, 7)
+    assert shown[0][3] == "Alpha HQ"
+
+    planning = _cycle(org_a, current=PhaseKind.PLANNING)
+    with tenant_scope(org_a):
+        cycle = cycle_for_overview().get(pk=planning.cycle_id)
+        with CaptureQueriesContext(connection) as queries:
+            assert overdue_appraisals(cycle) == ([], 0)
+    assert len(queries) == 0
+
+
+def test_the_page_dates_each_overdue_row_with_the_end_of_its_phase(alice_client, org_a, unit_a):
+    ct = _cycle(org_a, current=PhaseKind.APPRAISAL)
+    _appraisals(org_a, ct, unit_a, S.SELF_ASSESSMENT, 3)
+    _appraisals(org_a, ct, unit_a, S.PLANNING, 2)
+    with tenant_scope(org_a):
+        cycle = cycle_for_overview().get(pk=ct.cycle_id)
+    page = alice_client.get(_url(org_a, ct.cycle)).content.decode()
+    dates = re.findall(r'<time datetime="([^"]+)">([^<]+)</time>', page)
+    shown = [datetime.datetime.fromisoformat(machine) for machine, _ in dates]  # in the tenant's time zone
+    assert shown == [_phase_end(cycle, PhaseKind.PLANNING)] * 2 + [_phase_end(cycle, PhaseKind.SELF_ASSESSMENT)] * 3
+    assert [label for _, label in dates] == [f"{when.day} {when:%b %Y}" for when in shown]
