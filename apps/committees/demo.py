@@ -111,7 +111,8 @@ def seed_committees(organization, *, today: datetime.date | None = None) -> int:
         "Appeal board",
         CommitteeKind.APPEAL_BOARD,
         "Hears and decides appeals against released results.",
-        seats=[(root.head, MemberRole.CHAIR), (hr, MemberRole.SECRETARY)],
+        # The demo manager sits too: appeals from their own team are kept from them by the routing.
+        seats=[(root.head, MemberRole.CHAIR), (hr, MemberRole.SECRETARY), (manager, MemberRole.MEMBER)],
     )
 
     cycle = Cycle.objects.order_by("-created_at").first()

@@ -12,7 +12,9 @@ committees (seed_demo does); without a panel, a cycle or a countersigned apprais
 
 from django.core.exceptions import ValidationError
 from django.db.models import Q
+from django.utils import timezone
 
+from apps.cycles.demo_cycle import cycle_name
 from apps.cycles.models import Cycle, CycleStatus
 from apps.tenancy.models import Membership
 
@@ -39,7 +41,9 @@ def seed_moderation(organization) -> int:
         .order_by("name")
         .first()
     )
-    cycle = Cycle.objects.filter(status=CycleStatus.ACTIVE).order_by("-created_at").first()
+    # The current demo cycle by its name: last year's (apps/cycles/demo_past_cycle.py) is active too,
+    # and on a database seeded before it existed, it is the newer one.
+    cycle = Cycle.objects.filter(status=CycleStatus.ACTIVE, name=cycle_name(timezone.localdate())).first()
     if panel is None or cycle is None or ModerationSession.objects.filter(panel=panel, cycle=cycle).exists():
         return 0
     runners = sorted(

@@ -91,29 +91,29 @@ def seed_demo_cycle(organization, *, today: datetime.date | None = None) -> int:
         templates=templates,
         units=(),  # every unit
     )
-    # Each phase opens on its first day at 09:00 and ends the day before the next opens at 17:00,
-    # in acme's own time zone: the beat in `make run` moves the cycle on only when the
-    # self-assessment ends, three weeks from today, at an hour an HR department would choose.
+    # The beat in `make run` moves the cycle on only when the self-assessment ends, three weeks
+    # from today.
+    phases_save(actor=actor, membership=membership, cycle=cycle, phases=phase_rows(organization, today, PHASE_WEEKS))
+    cycle_launch(actor=actor, membership=membership, cycle=cycle)
+    cycle.refresh_from_db()
+    created = run_launch(cycle)
+    progress_demo_cycle(cycle, hr_membership=membership, today=today)
+    return created
+
+
+def phase_rows(organization, today: datetime.date, weeks) -> list[dict]:
+    """phases_save's rows for [(kind, start week, end week)] counted from today: each phase opens
+    on its first day at 09:00 and ends the day before the next opens at 17:00, in the
+    organisation's own time zone (an hour an HR department would choose)."""
     zone = zoneinfo.ZoneInfo(organization.time_zone)
 
     def local(weeks: int, hour: int, days: int = 0) -> datetime.datetime:
         day = today + datetime.timedelta(weeks=weeks, days=days)
         return datetime.datetime.combine(day, datetime.time(hour), tzinfo=zone)
 
-    phases_save(
-        actor=actor,
-        membership=membership,
-        cycle=cycle,
-        phases=[
-            {"kind": kind, "starts_at": local(start, 9), "ends_at": local(end, 17, days=-1)}
-            for kind, start, end in PHASE_WEEKS
-        ],
-    )
-    cycle_launch(actor=actor, membership=membership, cycle=cycle)
-    cycle.refresh_from_db()
-    created = run_launch(cycle)
-    progress_demo_cycle(cycle, hr_membership=membership, today=today)
-    return created
+    return [
+        {"kind": kind, "starts_at": local(start, 9), "ends_at": local(end, 17, days=-1)} for kind, start, end in weeks
+    ]
 
 
 # --- Moving the appraisals along ------------------------------------------------------------
@@ -172,13 +172,9 @@ class Plan:
 
 def progress_demo_cycle(cycle: Cycle, *, hr_membership, today: datetime.date) -> None:
     """Agree every appraisal's targets, open the self-assessment and move a chosen few on."""
-    memberships = {m.user_id: m for m in Membership.objects.select_related("user", "organization")}
+    person = person_lookup()
     hr_employee = Employee.objects.filter(user=hr_membership.user).first()
     hr = Person(hr_membership.user, hr_membership, hr_employee)
-
-    def person(employee) -> Person | None:
-        membership = memberships.get(employee.user_id) if employee is not None else None
-        return Person(membership.user, membership, employee) if membership else None
 
     appraisals = list(
         Appraisal.objects.filter(cycle=cycle)
@@ -224,24 +220,25 @@ def progress_demo_cycle(cycle: Cycle, *, hr_membership, today: datetime.date) ->
     _set_phase(cycle, PhaseKind.RELEASE)
     release_results(actor=hr.actor, membership=hr.membership, cycle=cycle)
     for appraisal in plan.acknowledged:
-        officer = person(appraisal.appraising_officer)
-        feedback_interview_record(
-            **officer.kwargs(),
-            appraisal=appraisal,
-            expected_version=None,
-            held_on=today - datetime.timedelta(days=3),
-        )
-        appraisal_acknowledge(
-            **person(appraisal.employee).kwargs(),
-            appraisal=appraisal,
-            expected_version=None,
-            comment="Thank you for a fair appraisal; I will follow up on the training we discussed.",
-        )
+        _interview(appraisal, person(appraisal.appraising_officer), held_on=today - datetime.timedelta(days=3))
+        _acknowledge(appraisal, person(appraisal.employee))
     _set_phase(cycle, PhaseKind.COUNTERSIGNING)
     for number, appraisal in enumerate(plan.countersigned):
         # One countersigning officer records a differing view, so the demo shows one.
         _countersign(appraisal, person(appraisal.countersigning_officer), agrees=number != 1)
     _set_phase(cycle, PhaseKind.SELF_ASSESSMENT)
+
+
+def person_lookup():
+    """A function giving whoever acts on an appraisal (an Employee, or None) as a Person, or None
+    when they have no membership: the memberships are read once."""
+    memberships = {m.user_id: m for m in Membership.objects.select_related("user", "organization")}
+
+    def person(employee) -> Person | None:
+        membership = memberships.get(employee.user_id) if employee is not None else None
+        return Person(membership.user, membership, employee) if membership else None
+
+    return person
 
 
 def _set_phase(cycle: Cycle, phase: str) -> None:
@@ -353,27 +350,73 @@ def _write_self_assessment(appraisal: Appraisal, appraisee: Person, *, share: fl
     service(**appraisee.kwargs(), appraisal=appraisal, values=values, expected_version=_version(appraisal))
 
 
-def _rate(appraisal: Appraisal, officer: Person) -> None:
-    """The appraising officer rates every target and competency (3s and 4s: no comment needed)
-    and hands the appraisal to the countersigning officer."""
+# What an officer writes at each overall level (None: the current cycle's 3s and 4s): the
+# overall assessment, the training recommended and, for a rating at either end of the scale,
+# the comment the rating service asks for.
+ASSESSMENTS = {
+    None: (
+        "{first} has had a solid year: the agreed targets are largely met and colleagues can rely on their "
+        "work. The next step is to take on more of the planning.",
+        "Data analysis course; mentoring by a senior colleague.",
+    ),
+    5: (
+        "{first} has had an outstanding year: every target was exceeded, and the improvements {first} led are "
+        "now used across the department.",
+        "Leadership programme; a stretch assignment on a cross-department project.",
+    ),
+    4: (
+        "{first} has had a very good year: the targets were met in full, several ahead of time, and the "
+        "quality of the work was reliably high.",
+        "Project management course.",
+    ),
+    3: (
+        "{first} has had a good year: the targets were met to the expected standard. The next step is to "
+        "take on more of the planning.",
+        "Data analysis course; mentoring by a senior colleague.",
+    ),
+    2: (
+        "{first} met part of what was agreed: two deadlines were missed and the reports needed rework. "
+        "With closer support the gap can be closed.",
+        "Time management and report writing; fortnightly check-ins with the appraising officer.",
+    ),
+    1: (
+        "{first} fell well short of the agreed targets despite the support given during the year. "
+        "An improvement plan is needed.",
+        "An improvement plan with monthly reviews; refresher training on the core duties of the post.",
+    ),
+}
+EXTREME_COMMENTS = {
+    5: "Far beyond what was agreed, with results the whole department now builds on.",
+    1: "Well short of what was agreed, even after the mid-term review set out what was needed.",
+}
+
+
+def _rate(appraisal: Appraisal, officer: Person, *, level: int | None = None) -> None:
+    """The appraising officer rates every target and competency and hands the appraisal to the
+    countersigning officer: 3s and 4s by default (no comment needed), or every rating at
+    `level` (so the overall level is `level`), with the comment an end of the scale needs."""
     snapshot = appraisal.cycle_template.snapshot
     rates_targets, competencies = rated_sections(snapshot)
     ratings = {}
+
+    def rate(subject, key, default):
+        ratings[rating_field(subject, key, "rating")] = str(level) if level is not None else default
+        if level in EXTREME_COMMENTS:
+            ratings[rating_field(subject, key, "comment")] = EXTREME_COMMENTS[level]
+
     if rates_targets:
         for number, target in enumerate(appraisal.targets.order_by("order", "pk")):
-            ratings[rating_field("target", target.public_id, "rating")] = "4" if number % 2 == 0 else "3"
+            rate("target", target.public_id, "4" if number % 2 == 0 else "3")
     for number, competency in enumerate(competencies):
-        ratings[rating_field("competency", competency["key"], "rating")] = "3" if number % 3 else "4"
+        rate("competency", competency["key"], "3" if number % 3 else "4")
+    assessment, training = ASSESSMENTS[level]
     rating_submit(
         **officer.kwargs(),
         appraisal=appraisal,
         expected_version=None,
         ratings=ratings,
-        overall_assessment=(
-            f"{appraisal.employee.first_name} has had a solid year: the agreed targets are largely met and "
-            "colleagues can rely on their work. The next step is to take on more of the planning."
-        ),
-        training_recommendations="Data analysis course; mentoring by a senior colleague.",
+        overall_assessment=assessment.format(first=appraisal.employee.first_name),
+        training_recommendations=training,
     )
 
 
@@ -388,4 +431,18 @@ def _countersign(appraisal: Appraisal, countersigning: Person, *, agrees: bool =
             if agrees
             else "The targets were met in a hard year for the department: I would have rated the work a level higher."
         ),
+    )
+
+
+def _interview(appraisal: Appraisal, officer: Person, *, held_on: datetime.date) -> None:
+    """The appraising officer records the feedback interview on a released result."""
+    feedback_interview_record(**officer.kwargs(), appraisal=appraisal, expected_version=None, held_on=held_on)
+
+
+ACKNOWLEDGEMENT = "Thank you for a fair appraisal; I will follow up on the training we discussed."
+
+
+def _acknowledge(appraisal: Appraisal, appraisee: Person, comment: str | None = None) -> None:
+    appraisal_acknowledge(
+        **appraisee.kwargs(), appraisal=appraisal, expected_version=None, comment=comment or ACKNOWLEDGEMENT
     )

@@ -295,6 +295,60 @@ def seed_goal_cascade(organization, *, today: datetime.date | None = None) -> in
     return Goal.objects.filter(period=period).count()
 
 
+# Last year's goals, for the cycle piloted then in two departments (apps/cycles/demo_past_cycle.py):
+# a strategic and a corporate goal, and one goal for each department in the pilot, so that
+# every work target of that cycle serves a goal as the templates ask.
+PAST_STRATEGY = ("Grow a skilled, engaged workforce", "Pilot performance management in two departments")
+PAST_UNIT_GOALS = {
+    "CS": ("Answer customers faster and right first time", 50),
+    "FIN": ("Close every month on time, in the new budget format", 50),
+}
+
+
+def seed_past_goals(organization, period) -> int:
+    """Last year's few goals; returns how many were added (0 when the period has goals)."""
+    if period.goals.exists():
+        return 0
+    units = {
+        unit.code: unit
+        for unit in OrgUnit.objects.select_related("head__user").filter(code__in=["ACME", *PAST_UNIT_GOALS])
+    }
+    chief = _actor(organization, units["ACME"].head)
+    strategic_title, corporate_title = PAST_STRATEGY
+    strategic = goal_create(
+        actor=chief,
+        period=period,
+        level=GoalLevel.STRATEGIC,
+        title=strategic_title,
+        owner=chief.employee,
+        weight=Decimal(100),
+    )
+    corporate = goal_create(
+        actor=chief,
+        period=period,
+        level=GoalLevel.CORPORATE,
+        title=corporate_title,
+        parent=strategic,
+        owner=chief.employee,
+        weight=Decimal(100),
+    )
+    for code, (title, weight) in PAST_UNIT_GOALS.items():
+        unit = units.get(code)
+        if unit is None or unit.head is None:
+            continue
+        goal_create(
+            actor=_actor(organization, unit.head),
+            period=period,
+            level=GoalLevel.UNIT,
+            title=title,
+            parent=corporate,
+            unit=unit,
+            owner=unit.head,
+            weight=Decimal(weight),
+        )
+    return Goal.objects.filter(period=period).count()
+
+
 def _agree_proposals(organization, manager: GoalActor, position_target: Goal, how_many, clock) -> None:
     """The manager agrees the proposals (the demo employee's first), and each holder then
     records some progress; with `how_many` set, the rest stay drafts."""

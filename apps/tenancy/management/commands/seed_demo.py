@@ -11,10 +11,12 @@ from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from apps.appeals.demo import seed_demo_appeals
 from apps.committees.demo import seed_committees
 from apps.committees.demo_moderation import seed_moderation
 from apps.cycles.demo import seed_appraisal_configuration
 from apps.cycles.demo_cycle import seed_demo_cycle
+from apps.cycles.demo_past_cycle import seed_past_cycle
 from apps.goals.demo import seed_goal_cascade
 from apps.people.models import Employee, Grade, OrgUnit, Position, StaffClass, UnitKind
 from apps.people.services import tree
@@ -159,6 +161,13 @@ class Command(BaseCommand):
         with transaction.atomic(), tenant_scope(acme):
             moderated = seed_moderation(acme)
         self.stdout.write(f"Acme Industries: {moderated} new moderation session(s)")
+        # Last year's cycle, released, and appeals on it before the appeal board (each skipped when it exists).
+        with transaction.atomic(), tenant_scope(acme):
+            past = seed_past_cycle(acme)
+        self.stdout.write(f"Acme Industries: last year's released cycle with {past} new appraisal(s)")
+        with transaction.atomic(), tenant_scope(acme):
+            appeals = seed_demo_appeals(acme)
+        self.stdout.write(f"Acme Industries: {appeals} new appeal(s)")
         # One person in both organisations shows the organisation switcher.
         _ensure_member("consultant@pmsys.test", "Casey Consultant", password_hash, "acme", Role.MEMBER)
         _ensure_member("consultant@pmsys.test", "Casey Consultant", password_hash, "globex", Role.MEMBER)
