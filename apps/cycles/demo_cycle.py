@@ -185,8 +185,9 @@ def progress_demo_cycle(cycle: Cycle, *, hr_membership, today: datetime.date) ->
     for appraisal in appraisals:
         _agree_targets(appraisal, person(appraisal.employee), person(appraisal.appraising_officer))
 
-    # The phase automation is not built yet: moving the cycle's current phase by hand stands in
-    # for it (here and below). HR then opens the self-assessment of every appraisal.
+    # The demo plays weeks of a cycle in one seed, so it sets the cycle's current phase directly
+    # (here and below) rather than waiting for the schedule's beat task to move it on each date;
+    # the phases' dates still put today in the self-assessment. HR then opens every self-assessment.
     _set_phase(cycle, PhaseKind.SELF_ASSESSMENT)
     for appraisal in appraisals:
         appraisal_transition(**hr.kwargs(), appraisal=appraisal, action="open_self_assessment")
