@@ -12,7 +12,7 @@ from django.db.models.functions import Substr
 
 from apps.common.paging import keyset_page
 from apps.cycles.models import Appraisal, AppraisalState, Cycle, CycleTemplate
-from apps.people.models import OrgUnit
+from apps.people.models import Employee, OrgUnit
 from apps.people.services.tree import segment
 
 from .models_moderation import ModerationAdjustment, ModerationGuideline, ModerationSession, SessionStatus
@@ -136,11 +136,18 @@ def _scope_roots(session: ModerationSession) -> list[OrgUnit]:
     return list(OrgUnit.objects.filter(depth=0).order_by("path"))
 
 
+def _names_every_top_unit(roots: list[OrgUnit]) -> bool:
+    """Whether a panel naming `roots` covers the organisation (one query, only for such panels)."""
+    if not roots or any(root.depth for root in roots):
+        return False
+    return not OrgUnit.objects.filter(depth=0).exclude(pk__in=[root.pk for root in roots]).exists()
+
+
 def focus_of(session: ModerationSession, unit: OrgUnit | None = None) -> Focus:
     """The page's focus: `unit` (the caller checked it lies in scope), else the scope's single
     top unit, else the scope's top units side by side. Two queries."""
     roots = _scope_roots(session)
-    whole = scope_paths(session.panel) is WHOLE_ORGANISATION
+    whole = scope_paths(session.panel) is WHOLE_ORGANISATION or _names_every_top_unit(roots)
     if unit is None and len(roots) == 1:
         unit = roots[0]
     if unit is None:
@@ -216,22 +223,12 @@ class OfficerRow:
         return self.count
 
 
-def _officer_name(entry) -> str:
-    if entry["appraising_officer_id"] is None:
-        return "No appraising officer"
-    return f"{entry['appraising_officer__first_name']} {entry['appraising_officer__last_name']}".strip()
-
-
 def _officers(ready) -> list[OfficerRow]:
-    """Every appraising officer of the focus, from one grouped query: the flagged first, the most
-    lenient or severe of them first, then everyone else by name."""
+    """Every appraising officer of the focus, from one grouped query and one for their names
+    (grouping by the name columns would hash the whole staff table a second time): the flagged
+    first, the most lenient or severe of them first, then everyone else by name."""
     grouped = list(
-        ready.values(
-            "appraising_officer_id",
-            "appraising_officer__public_id",
-            "appraising_officer__first_name",
-            "appraising_officer__last_name",
-        )
+        ready.values("appraising_officer_id")
         .annotate(
             n=Count("pk"),
             scored=Count("overall_score"),
@@ -240,10 +237,16 @@ def _officers(ready) -> list[OfficerRow]:
         )
         .order_by()
     )
+    ids = [entry["appraising_officer_id"] for entry in grouped if entry["appraising_officer_id"] is not None]
+    people = {
+        person["pk"]: person
+        for person in Employee.objects.filter(pk__in=ids).values("pk", "public_id", "first_name", "last_name")
+    }
     all_n = sum(entry["scored"] for entry in grouped)
     all_total = sum((entry["total"] or Decimal("0") for entry in grouped), Decimal("0"))
     rows = []
     for entry in grouped:
+        person = people.get(entry["appraising_officer_id"])
         scored, total = entry["scored"], entry["total"] or Decimal("0")
         mean = (total / scored).quantize(_CENT) if scored else None
         rest_n = all_n - scored
@@ -251,8 +254,8 @@ def _officers(ready) -> list[OfficerRow]:
         rows.append(
             OfficerRow(
                 officer_id=entry["appraising_officer_id"],
-                key=str(entry["appraising_officer__public_id"] or ""),
-                name=_officer_name(entry),
+                key=str(person["public_id"]) if person else "",
+                name=f"{person['first_name']} {person['last_name']}".strip() if person else "No appraising officer",
                 count=entry["n"],
                 scored=scored,
                 mean=mean,
@@ -286,8 +289,13 @@ def guideline_for(cycle: Cycle) -> ModerationGuideline | None:
     return ModerationGuideline.objects.filter(cycle=cycle).first()
 
 
-def in_focus(queryset, focus: Focus):
-    return queryset.filter(in_scope_q(focus.paths, "employee__unit__path"))
+def focus_appraisals(session: ModerationSession, focus: Focus, states=LISTED_STATES):
+    """The session's appraisals in the focus, which lies inside the panel's scope: the focus's
+    filter alone says both, and none at all when the focus holds the whole organisation (no
+    join to the appraisees' units for the figures that do not group by them)."""
+    return Appraisal.objects.filter(
+        in_scope_q(focus.paths, "employee__unit__path"), cycle_id=session.cycle_id, state__in=states
+    )
 
 
 def distribution(session: ModerationSession, focus: Focus | None = None, *, officers_page=1) -> dict:
@@ -296,8 +304,8 @@ def distribution(session: ModerationSession, focus: Focus | None = None, *, offi
     leniency, and how many appraisals are ready. A fixed number of queries."""
     focus = focus or focus_of(session)
     levels = cycle_levels(session.cycle)
-    ready = in_focus(scope_appraisals(session, states=(READY,)), focus)
-    by_unit, states = _by_unit(in_focus(scope_appraisals(session), focus), focus, levels + [UNRATED])
+    ready = focus_appraisals(session, focus, states=(READY,))
+    by_unit, states = _by_unit(focus_appraisals(session, focus), focus, levels + [UNRATED])
     officers = Paginator(_officers(ready), OFFICERS_PAGE_SIZE).get_page(officers_page)
     _with_level_cells(ready, list(officers.object_list), levels + [UNRATED])
     guideline = guideline_for(session.cycle)
@@ -336,11 +344,10 @@ def unit_choices(focus: Focus) -> list[OrgUnit]:
 def appraisal_page(session: ModerationSession, focus: Focus, *, officer=None, page=1):
     """One page of the session's appraisals in the focus (a unit with its sub-units), filtered
     by appraising officer; each row carries the session's adjustments of it (one query)."""
-    queryset = in_focus(
-        scope_appraisals(session)
+    queryset = (
+        focus_appraisals(session, focus)
         .select_related("employee", "employee__unit", "appraising_officer")
-        .order_by("employee__unit__path", "employee__last_name", "employee__first_name", "pk"),
-        focus,
+        .order_by("employee__unit__path", "employee__last_name", "employee__first_name", "pk")
     )
     if officer is not None:
         queryset = queryset.filter(appraising_officer=officer)

@@ -188,3 +188,17 @@ def test_the_focus_fragment_follows_the_chosen_unit(world):
     # A unit outside the panel's scope is no focus: the page stays on the scope.
     outside = client.get(url + f"?unit={world.ops.public_id}").content.decode()
     assert "Appraisals in Sales<" in outside
+
+
+def test_a_panel_naming_every_top_unit_reads_its_figures_without_the_unit_filter(world, unit_a):
+    with tenant_scope(world.org):
+        world.panel.units.set([unit_a])
+        session = type(world.session).objects.prefetch_related("panel__units").get(pk=world.session.pk)
+        whole = focus_of(session)
+        assert whole.unit == unit_a and whole.whole_organisation and whole.paths is None
+        # Ops is counted too: the whole organisation is in scope.
+        assert distribution(session, whole)["ready_count"] == 7
+        factories.OrgUnitFactory(organization=world.org, parent=None, name="Another top unit")
+        session = type(world.session).objects.prefetch_related("panel__units").get(pk=world.session.pk)
+        assert not focus_of(session).whole_organisation
+        assert focus_of(session).paths == [unit_a.path]
