@@ -144,30 +144,22 @@ class Command(BaseCommand):
             self.stdout.write(f"{name}: {created} new employee(s)")
             if configured:
                 self.stdout.write(f"{name}: rating scale and appraisal templates created")
-        # Acme also gets this year's goal cascade (skipped when the year already has goals).
+        # Then acme's performance-management year, each step in its own transaction and skipped
+        # when what it makes exists: this year's goal cascade, the appraisal cycle on it (launched),
+        # the committees and groups that run the system, the moderation panel's closed session with
+        # one adjusted level, last year's released cycle, and appeals on it before the appeal board.
         acme = Organization.objects.get(slug="acme")
-        with transaction.atomic(), tenant_scope(acme):
-            goals = seed_goal_cascade(acme)
-        self.stdout.write(f"Acme Industries: {goals} new goal(s)")
-        # Then acme's appraisal cycle on that period, launched (skipped when it exists).
-        with transaction.atomic(), tenant_scope(acme):
-            appraisals = seed_demo_cycle(acme)
-        self.stdout.write(f"Acme Industries: appraisal cycle with {appraisals} new appraisal(s)")
-        # Then the committees and groups that run the system (skipped when they exist).
-        with transaction.atomic(), tenant_scope(acme):
-            committees = seed_committees(acme)
-        self.stdout.write(f"Acme Industries: {committees} new committee(s) and group(s)")
-        # Then the moderation panel's closed session with one adjusted level (skipped when it exists).
-        with transaction.atomic(), tenant_scope(acme):
-            moderated = seed_moderation(acme)
-        self.stdout.write(f"Acme Industries: {moderated} new moderation session(s)")
-        # Last year's cycle, released, and appeals on it before the appeal board (each skipped when it exists).
-        with transaction.atomic(), tenant_scope(acme):
-            past = seed_past_cycle(acme)
-        self.stdout.write(f"Acme Industries: last year's released cycle with {past} new appraisal(s)")
-        with transaction.atomic(), tenant_scope(acme):
-            appeals = seed_demo_appeals(acme)
-        self.stdout.write(f"Acme Industries: {appeals} new appeal(s)")
+        for seed, made in (
+            (seed_goal_cascade, "new goal(s)"),
+            (seed_demo_cycle, "new appraisal(s) in this year's cycle"),
+            (seed_committees, "new committee(s) and group(s)"),
+            (seed_moderation, "new moderation session(s)"),
+            (seed_past_cycle, "new appraisal(s) in last year's released cycle"),
+            (seed_demo_appeals, "new appeal(s)"),
+        ):
+            with transaction.atomic(), tenant_scope(acme):
+                count = seed(acme)
+            self.stdout.write(f"{acme.name}: {count} {made}")
         # One person in both organisations shows the organisation switcher.
         _ensure_member("consultant@pmsys.test", "Casey Consultant", password_hash, "acme", Role.MEMBER)
         _ensure_member("consultant@pmsys.test", "Casey Consultant", password_hash, "globex", Role.MEMBER)
