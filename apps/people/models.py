@@ -3,7 +3,7 @@ positions, employees and their reporting lines."""
 
 from django.conf import settings
 from django.db import models
-from django.db.models.functions import Lower
+from django.db.models.functions import Collate, Lower, Upper
 
 from apps.tenancy.models import TenantModel
 
@@ -113,6 +113,13 @@ class Position(TenantModel):
         return self.title
 
 
+def _prefix(column: str) -> Collate:
+    """UPPER(column) in the "C" collation: `istartswith` compiles to UPPER(column) LIKE 'ABC%',
+    which PostgreSQL answers as an index range only from a "C" (or text_pattern_ops) index,
+    whatever the database's own collation. (OpClass would need django.contrib.postgres.)"""
+    return Collate(Upper(column), "C")
+
+
 class Employee(TenantModel):
     """A person employed by the organisation. Never hard-deleted: deactivated instead.
 
@@ -163,6 +170,11 @@ class Employee(TenantModel):
                 fields=["organization", "is_active", "last_name", "first_name"], name="people_employee_list_idx"
             ),
             models.Index("organization", Lower("email"), name="people_employee_email_idx"),
+            # The person picker's prefix search (selectors.person_search).
+            models.Index("organization", _prefix("last_name"), name="people_emp_last_prefix_idx"),
+            models.Index("organization", _prefix("first_name"), name="people_emp_first_prefix_idx"),
+            models.Index("organization", _prefix("staff_number"), name="people_emp_staffno_prefix_idx"),
+            models.Index("organization", _prefix("email"), name="people_emp_email_prefix_idx"),
         ]
 
     def __str__(self):
