@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import employees, grades, org_chart, positions, units
+from .views import employees, grades, org_chart, person_search, positions, units
 
 # Object ids in these URLs are public UUIDs named `<model_name>_id`; the cross-tenant test
 # finds every such pattern and tries it with another tenant's objects.
@@ -25,4 +25,6 @@ urlpatterns = [
     path("employees/<uuid:employee_id>/edit/", employees.employee_edit, name="employee_edit"),
     path("employees/<uuid:employee_id>/deactivate/", employees.employee_deactivate, name="employee_deactivate"),
     path("employees/<uuid:employee_id>/reactivate/", employees.employee_reactivate, name="employee_reactivate"),
+    # The person picker's suggestions (any member: every form with a picker asks it).
+    path("person-search/", person_search.person_search, name="person_search"),
 ]

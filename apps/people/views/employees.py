@@ -96,7 +96,9 @@ def employee_edit(request, employee_id):
     )
     initial = initial_from(employee, EmployeeForm.FIELDS)
     initial["is_hr_admin"] = role == Role.HR_ADMIN
-    form = EmployeeForm(request.POST if request.method == "POST" else None, initial=initial, **_choices(employee))
+    form = EmployeeForm(
+        request.POST if request.method == "POST" else None, initial=initial, person=employee, **_choices(employee)
+    )
     if request.method == "POST" and form.is_valid():
         done = call_service(
             form,
