@@ -88,10 +88,13 @@ class RoleForm(forms.Form):
 
 
 class GrantForm(forms.Form):
-    employee = EmployeeChoiceField(label="Person", empty_label="— Choose —")
+    employee = EmployeeChoiceField(label="Person", empty_label="— Choose —", scope="users")
     permission = forms.ChoiceField(choices=list(GRANTS.items()), label="Access")
 
     def __init__(self, *args, **kwargs):
+        # The committee page shows this form beside MemberForm: ids of its own, so each label
+        # and each person picker's list belong to their field.
+        kwargs.setdefault("auto_id", "id_grant_%s")
         super().__init__(*args, **kwargs)
         self.fields["employee"].queryset = _people().filter(user__isnull=False)
 

@@ -79,6 +79,7 @@ class GoalForm(forms.Form):
     )
     employee = EmployeeChoiceField(
         queryset=None,
+        scope="team",  # the picker suggests the actor and the people under them, as the queryset holds
         empty_label="— Choose the person —",
         label="Person",
         help_text="Whose work target this is: your own, or someone in your team.",
@@ -120,6 +121,10 @@ class GoalForm(forms.Form):
         empty_label="— Nobody in particular —",
         label="Owner",
         help_text="The person responsible for it, who records its progress.",
+        error_messages={
+            "invalid_choice": "The owner is yourself, the head of a unit or someone in the goal's unit: choose one "
+            "of them from the suggestions.",
+        },
     )
 
     def __init__(
