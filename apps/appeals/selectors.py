@@ -3,6 +3,8 @@
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
+from apps.committees.models import CommitteeKind, CommitteeMember
+
 from .models import Appeal, AppealEvent, AppealState, CommentRequest
 from .permissions import sits_on_q
 
@@ -28,6 +30,15 @@ def board_queue(employee, *, include_closed: bool = False):
     if not include_closed:
         rows = rows.exclude(state=AppealState.CLOSED)
     return rows.order_by("created_at", "pk")
+
+
+def sits_on_a_board(employee) -> bool:
+    """Whether the person holds a seat on an active appeal board (their queue is worth a link)."""
+    if employee is None:
+        return False
+    return CommitteeMember.objects.filter(
+        employee=employee, committee__kind=CommitteeKind.APPEAL_BOARD, committee__is_active=True
+    ).exists()
 
 
 def requests_to(employee):

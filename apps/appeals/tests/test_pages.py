@@ -205,6 +205,14 @@ def test_my_appeals_and_overdue_requests_show(world):
     assert "Comments overdue" in client_for(world, "bea").get(url(world, "queue")).content.decode()
 
 
+def test_the_board_queue_is_offered_to_board_members_and_hr_only(world):
+    link = "Appeal board queue</a>"
+    assert link not in client_for(world, "ann").get(url(world, "mine")).content.decode()
+    assert link not in client_for(world, "dave").get(url(world, "mine")).content.decode()
+    assert link in client_for(world, "mel").get(url(world, "mine")).content.decode()
+    assert link in client_for(world, "alice").get(url(world, "mine")).content.decode()
+
+
 def _more_appeals(world, count):
     with tenant_scope(world.org):
         for _ in range(count):

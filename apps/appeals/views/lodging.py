@@ -10,7 +10,7 @@ from apps.tenancy.urls_helpers import org_reverse
 
 from ..forms import LodgeForm
 from ..models import Appeal
-from ..selectors import my_appeals, requests_to
+from ..selectors import my_appeals, requests_to, sits_on_a_board
 from ..services.lodging import MAX_ATTACHMENT_BYTES, appeal_lodge, appeal_window, subject_choices
 
 
@@ -70,4 +70,5 @@ def mine(request):
         appeals, requests = [], []
     else:
         appeals, requests = list(my_appeals(request.employee)), list(requests_to(request.employee))
-    return render(request, "appeals/mine.html", {"appeals": appeals, "comment_requests": requests})
+    context = {"appeals": appeals, "comment_requests": requests, "on_a_board": sits_on_a_board(request.employee)}
+    return render(request, "appeals/mine.html", context)
