@@ -4,7 +4,7 @@ choices carry public ids."""
 from django import forms
 
 from apps.cycles.models import Cycle
-from apps.people.forms import EmployeeChoiceField, UnitChoiceField
+from apps.people.forms import EmployeeChoiceField, EmployeeMultipleChoiceField, UnitChoiceField
 from apps.people.models import Employee, OrgUnit
 
 from .models import Committee, CommitteeKind, IssueStatus, MemberRole
@@ -27,14 +27,12 @@ class UnitsField(forms.ModelMultipleChoiceField):
         return UnitChoiceField.label_from_instance(self, obj)
 
 
-class EmployeesField(forms.ModelMultipleChoiceField):
+class EmployeesField(EmployeeMultipleChoiceField):
+    """Several people with the person picker: a ticked box per person, a search box to add more."""
+
     def __init__(self, queryset=None, **kwargs):
-        kwargs.setdefault("to_field_name", "public_id")
         kwargs.setdefault("required", False)
         super().__init__(queryset=queryset, **kwargs)
-
-    def label_from_instance(self, obj):
-        return EmployeeChoiceField.label_from_instance(self, obj)
 
 
 def _units():
@@ -165,7 +163,7 @@ class TrainingForm(forms.Form):
     covered = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False, label="What was covered")
     trainer = EmployeeChoiceField(required=False, empty_label="— Not recorded —")
     committee = PublicIdChoiceField(required=False, empty_label="— None —", label="Run by")
-    attendees = EmployeesField(widget=forms.SelectMultiple(attrs={"size": 12}))
+    attendees = EmployeesField()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -1,14 +1,10 @@
 """Forms of the people directory. Choice querysets are built by the view inside the tenant's
 scope and passed in; nothing here queries at import time. Choices carry public ids."""
 
-import uuid
-
 from django import forms
-from django.core.exceptions import ValidationError
-from django.db.models import Q
 
+from .forms_pickers import EmployeeChoiceField, EmployeeMultipleChoiceField  # noqa: F401  (shared)
 from .models import UnitKind
-from .widgets import PersonPickerWidget, PickedPerson, PickerDisplay, person_label, staff_number_in_label
 
 INDENT = "\u2003"  # an em space per tree level in unit selects
 
@@ -28,122 +24,6 @@ class UnitChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
         inactive = " (inactive)" if not obj.is_active else ""
         return f"{INDENT * obj.depth}{obj.name} · {obj.code}{inactive}"
-
-
-class EmployeeChoiceField(forms.ModelChoiceField):
-    """One person, chosen with the person picker (widgets.py) rather than a select of everyone.
-
-    The picker posts the chosen person's public id, validated against the queryset as any
-    ModelChoiceField does (a forged or another tenant's id is a field error). When the visible
-    text is no longer the chosen person's label (typed without JavaScript, or typed and not
-    chosen), the text is resolved within the queryset as a staff number ("E042", or a label
-    ending in one) or an e-mail address, case-insensitively. An empty box clears the field.
-
-    `scope` names the people the suggestions come from (selectors.PERSON_SCOPES); the queryset
-    still decides what is valid.
-    """
-
-    widget = PersonPickerWidget
-    default_error_messages = {
-        "invalid_choice": "That person cannot be chosen here: type part of a name and choose from the suggestions.",
-        "no_match": "No one to choose here has the staff number or e-mail address “%(value)s”. Type part of "
-        "the name and choose from the suggestions, or give the staff number.",
-        "ambiguous": "More than one person matches “%(value)s”: give the staff number.",
-    }
-
-    def __init__(self, queryset=None, *, scope: str = "active", **kwargs):
-        kwargs.setdefault("to_field_name", "public_id")
-        super().__init__(queryset=queryset, **kwargs)
-        self.widget.scope = scope
-        if self.empty_label and not self.required:
-            self.widget.placeholder = f"{self.empty_label.strip('— ')}. Type a name to choose someone."
-        else:
-            self.widget.placeholder = "Type a name or staff number"
-
-    def __deepcopy__(self, memo):
-        result = super().__deepcopy__(memo)
-        result._picked = None
-        return result
-
-    def label_from_instance(self, obj):
-        return person_label(obj)
-
-    # --- Reading what was posted --------------------------------------------------------------
-
-    def to_python(self, value):
-        if not isinstance(value, PickedPerson):
-            return self._by_public_id(value)  # a plain id: a query string, or a post without the box
-        person = self._resolve(value)
-        self._picked = (value, person)  # what the widget shows if the form comes back
-        return person
-
-    def _resolve(self, picked: PickedPerson):
-        text = None if picked.text is None else picked.text.strip()
-        if text == "":
-            return None  # the box was emptied: nobody
-        if picked.public_id:
-            person = self._by_public_id(picked.public_id)
-            if text is None or text == person_label(person):
-                return person
-        if text is None:
-            return None
-        return self._by_text(text)
-
-    def _by_public_id(self, value):
-        if value in self.empty_values:
-            return None
-        self.validate_no_null_characters(value)
-        try:
-            uuid.UUID(str(value))
-        except ValueError:
-            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice") from None
-        return super().to_python(value)
-
-    def _by_text(self, text: str):
-        self.validate_no_null_characters(text)
-        staff_number = staff_number_in_label(text) or text
-        found = list(self.queryset.filter(Q(staff_number__iexact=staff_number) | Q(email__iexact=text))[:2])
-        if len(found) > 1:
-            exact = [person for person in found if person.staff_number == staff_number]
-            if len(exact) != 1:
-                raise ValidationError(self.error_messages["ambiguous"], code="ambiguous", params={"value": text})
-            found = exact
-        if not found:
-            raise ValidationError(self.error_messages["no_match"], code="no_match", params={"value": text})
-        return found[0]
-
-    def has_changed(self, initial, data):
-        if self.disabled:
-            return False
-        if isinstance(data, PickedPerson):
-            emptied = data.text is not None and not data.text.strip()
-            data = "" if emptied else data.public_id
-        if hasattr(initial, "_meta"):
-            initial = initial.public_id
-        return str(initial or "") != str(data or "")
-
-    # --- What the widget shows ----------------------------------------------------------------
-
-    def prepare_value(self, value):
-        """The chosen person's id and label for the widget: no query for a person object or for
-        what was just validated, one for a bare public id (the label needs the name)."""
-        picked = getattr(self, "_picked", None)
-        if isinstance(value, PickedPerson):
-            if picked is not None and picked[0] == value:
-                value = picked[1]  # validated: show whom it resolved to
-            elif value.text is not None:
-                return PickerDisplay(public_id="", label=value.text)  # not valid: as typed, nobody chosen
-            else:
-                value = value.public_id
-        if value in self.empty_values:
-            return PickerDisplay(public_id="", label="")
-        if hasattr(value, "_meta"):
-            return PickerDisplay(public_id=str(value.public_id), label=person_label(value))
-        try:
-            person = self._by_public_id(value)
-        except ValidationError:
-            person = None
-        return PickerDisplay(public_id=str(value), label=person_label(person) if person else "")
 
 
 class PositionChoiceField(forms.ModelChoiceField):

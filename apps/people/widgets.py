@@ -106,25 +106,82 @@ class PersonPickerWidget(forms.Widget):
     def get_context(self, name, value, attrs):
         context = super().get_context(name, value, attrs)
         widget = context["widget"]
-        display = widget["value"]
         input_id = widget["attrs"].get("id") or f"id_{name}"
         widget["attrs"]["id"] = input_id
         if self.placeholder and "placeholder" not in widget["attrs"]:
             widget["attrs"]["placeholder"] = self.placeholder
         widget.update(
             text_name=name + TEXT_SUFFIX,
-            public_id=display.public_id,
-            label=display.label,
-            # The label the hidden id stands for: typing anything else clears the id (the JS).
-            chosen_label=display.label if display.public_id else "",
             value_id=f"{input_id}_value",
             listbox_id=f"{input_id}_listbox",
             status_id=f"{input_id}_status",
             search_url=self.search_url(),
         )
+        display = widget["value"]
+        if isinstance(display, PickerDisplay):
+            widget.update(
+                public_id=display.public_id,
+                label=display.label,
+                # The label the hidden id stands for: typing anything else clears the id (the JS).
+                chosen_label=display.label if display.public_id else "",
+            )
         return context
 
     def render(self, name, value, attrs=None, renderer=None):
         # The project's template engine (templates/), not the form renderer's: the picker's
         # template lives with the other templates.
         return mark_safe(render_to_string(self.template_name, self.get_context(name, value, attrs)))
+
+
+# --- Several people ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class PickedPeople:
+    """What a several-people picker posted: the public ids of the ticked boxes and the text of
+    the search box (None when not posted)."""
+
+    public_ids: tuple[str, ...]
+    text: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class PeopleDisplay:
+    """What a several-people picker shows: the chosen people and the text left in the box."""
+
+    chosen: tuple[PickerDisplay, ...]
+    text: str = ""
+
+
+class PeoplePickerWidget(PersonPickerWidget):
+    """Several people: each chosen person is a ticked checkbox (untick to remove: no JavaScript
+    needed), and the same search box adds more (the JS ticks a new box for each person chosen;
+    without it, staff numbers or e-mail addresses typed in the box are added)."""
+
+    template_name = "people/widgets/people_picker.html"
+    allow_multiple_selected = True
+
+    def value_from_datadict(self, data, files, name):
+        ids = data.getlist(name) if hasattr(data, "getlist") else data.get(name) or []
+        if isinstance(ids, str):
+            ids = [ids]
+        return PickedPeople(
+            public_ids=tuple(value.strip() for value in ids if value and value.strip()),
+            text=data.get(name + TEXT_SUFFIX),
+        )
+
+    def value_omitted_from_data(self, data, files, name):
+        return False  # unticked boxes post nothing: no one chosen is a value too
+
+    def use_required_attribute(self, initial):
+        return False  # ticked boxes are the value: the box may stay empty
+
+    def format_value(self, value):
+        return value if isinstance(value, PeopleDisplay) else PeopleDisplay(chosen=())
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        display = context["widget"]["value"]
+        widget = context["widget"]
+        widget.update(chosen=display.chosen, text=display.text, chosen_id=f"{widget['attrs']['id']}_chosen")
+        return context

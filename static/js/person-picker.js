@@ -2,7 +2,8 @@
 // suggestions as you type (hx-get on the box); this file does the rest: arrow keys move through
 // the options (aria-activedescendant), Enter or a click chooses one (its public id goes into the
 // hidden input), Escape closes the list, and typing anything else clears the choice. Without it
-// the box is a plain text field that takes a staff number or an e-mail address.
+// the box is a plain text field that takes a staff number or an e-mail address. The several-people
+// variant (PeoplePickerWidget) ticks a box per chosen person instead.
 (function () {
   "use strict";
   if (window.pmsysPersonPicker) return; // the widget includes this file once per picker
@@ -14,7 +15,8 @@
     return {
       root: root,
       input: root.querySelector('[role="combobox"]'),
-      hidden: root.querySelector("[data-person-picker-value]"),
+      hidden: root.querySelector("[data-person-picker-value]"), // one person: their public id
+      chosen: root.querySelector("[data-person-picker-chosen]"), // several: a ticked box each
       list: root.querySelector('[role="listbox"]'),
       status: root.querySelector("[data-person-picker-status]"),
     };
@@ -53,12 +55,40 @@
   }
 
   function choose(p, option) {
+    if (p.chosen) return add(p, option);
     p.hidden.value = option.getAttribute("data-value");
     p.input.value = option.getAttribute("data-label");
     p.input.setAttribute("data-chosen-label", p.input.value);
     close(p);
     p.status.textContent = p.input.value + " chosen.";
     p.hidden.dispatchEvent(new Event("change", { bubbles: true }));
+  }
+
+  // Several people: tick the chosen person's box (a new one if they were not chosen yet) and
+  // empty the search box for the next name.
+  function add(p, option) {
+    var value = option.getAttribute("data-value");
+    var label = option.getAttribute("data-label");
+    var box = Array.prototype.find.call(p.chosen.querySelectorAll('input[type="checkbox"]'), function (input) {
+      return input.value === value;
+    });
+    if (!box) {
+      var item = document.createElement("li");
+      var wrapper = document.createElement("label");
+      box = document.createElement("input");
+      box.type = "checkbox";
+      box.name = p.root.getAttribute("data-name");
+      box.value = value;
+      wrapper.appendChild(box);
+      wrapper.appendChild(document.createTextNode(" " + label));
+      item.appendChild(wrapper);
+      p.chosen.appendChild(item);
+    }
+    box.checked = true;
+    p.input.value = "";
+    close(p);
+    p.list.innerHTML = "";
+    p.status.textContent = label + " added.";
   }
 
   function move(p, step) {
@@ -74,7 +104,7 @@
   document.addEventListener("input", function (event) {
     var p = parts(event.target);
     if (!p || event.target !== p.input) return;
-    if (p.input.value !== p.input.getAttribute("data-chosen-label")) {
+    if (p.hidden && p.input.value !== p.input.getAttribute("data-chosen-label")) {
       // Typing something else un-chooses: the hidden id no longer stands for the text.
       p.hidden.value = "";
       p.input.setAttribute("data-chosen-label", "");
@@ -152,7 +182,7 @@
     });
     setActive(p, null);
     // A late answer, after a choice or after the focus left the box, stays closed.
-    var chosen = p.hidden.value && p.input.value === p.input.getAttribute("data-chosen-label");
+    var chosen = p.hidden && p.hidden.value && p.input.value === p.input.getAttribute("data-chosen-label");
     if (chosen || document.activeElement !== p.input) return close(p);
     open(p);
     var count = choosable(p).length;

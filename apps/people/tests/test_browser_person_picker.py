@@ -133,3 +133,42 @@ def test_without_javascript_a_staff_number_typed_in_the_box_is_the_choice(world,
     page.get_by_role("button", name="Save changes").click()
     expect(page.get_by_text("Eve Employee's record saved.")).to_be_visible()
     expect(page.get_by_role("region", name="Reporting lines").get_by_role("link", name="Richard Hammond").first).to_be_visible()
+
+
+@pytest.mark.browser
+def test_hr_records_training_attendees_by_picking_them(world, browser, live_server):
+    from apps.committees.models import TrainingSession
+    from apps.tenancy.scoping import tenant_scope
+
+    organization, _ = world
+    page = _signed_in_page(browser, live_server)
+    page.goto(org_reverse("committees:training_create", organization))
+    page.get_by_label("Title").fill("Rating well")
+    page.get_by_label("Held on").fill("2026-03-01")
+    attendees = page.get_by_role("combobox", name="Attendees")
+    chosen = page.get_by_role("list", name="Chosen (untick to remove)")
+
+    attendees.press_sequentially("ham", delay=40)
+    options = page.locator("#id_attendees_listbox").get_by_role("option")
+    expect(options).to_have_count(3)
+    attendees.press("ArrowDown")
+    attendees.press("Enter")  # adds Hamilton and empties the box for the next name
+    expect(chosen.get_by_role("checkbox", name="Hamilton, Margaret · M1")).to_be_checked()
+    expect(attendees).to_have_value("")
+
+    attendees.press_sequentially("zed", delay=40)
+    expect(options).to_have_count(1)
+    options.first.click()
+    expect(chosen.get_by_role("checkbox", name="Zed, Hamish · M3")).to_be_checked()
+    attendees.press_sequentially("hammond", delay=40)
+    expect(options).to_have_count(1)
+    attendees.press("ArrowDown")
+    attendees.press("Enter")
+    chosen.get_by_role("checkbox", name="Hamilton, Margaret · M1").uncheck()  # changed their mind
+
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_text("Training session saved.")).to_be_visible()
+    with tenant_scope(organization):
+        session = TrainingSession.objects.get(title="Rating well")
+        names = sorted(a.employee.last_name for a in session.attendance.select_related("employee"))
+    assert names == ["Hammond", "Zed"]

@@ -221,7 +221,7 @@ def test_every_person_field_of_people_goals_and_committees_is_a_picker():
     from apps.committees import forms as committee_forms
     from apps.goals import forms as goal_forms
     from apps.people import forms as people_forms
-    from apps.people.widgets import PersonPickerWidget
+    from apps.people.widgets import PeoplePickerWidget, PersonPickerWidget
 
     found = []
     for module in (people_forms, goal_forms, committee_forms):
@@ -236,6 +236,7 @@ def test_every_person_field_of_people_goals_and_committees_is_a_picker():
         "EmployeeForm.countersigning_officer_override", "GoalForm.employee", "GoalForm.owner",
         "MemberForm.employee", "GrantForm.employee", "IssueForm.owner", "TrainingForm.trainer",
     }
+    assert isinstance(committee_forms.TrainingForm.base_fields["attendees"].widget, PeoplePickerWidget)
     assert goal_forms.GoalForm.base_fields["employee"].widget.scope == "team"
     assert committee_forms.GrantForm.base_fields["employee"].widget.scope == "users"
 
