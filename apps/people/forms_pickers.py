@@ -84,6 +84,8 @@ class EmployeeChoiceField(forms.ModelChoiceField):
     def _by_public_id(self, value):
         if value in self.empty_values:
             return None
+        if hasattr(value, "_meta"):
+            value = value.public_id  # a person object (a disabled field's initial value)
         self.validate_no_null_characters(value)
         try:
             uuid.UUID(str(value))

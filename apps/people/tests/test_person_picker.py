@@ -143,6 +143,14 @@ def test_the_hidden_public_id_chooses_the_person(org_a, dana):
         assert form.is_valid() and form.cleaned_data["person"] == dana
 
 
+def test_a_disabled_field_keeps_its_initial_person(org_a, dana):
+    with tenant_scope(org_a):
+        form = OnePersonForm({}, initial={"person": dana}, people=Employee.objects.all())
+        form.fields["person"].disabled = True
+        assert form.is_valid(), form.errors
+        assert form.cleaned_data["person"] == dana
+
+
 def test_another_tenants_id_is_a_field_error(org_a, org_b, unit_b):
     with tenant_scope(org_b):
         stranger = factories.EmployeeFactory(organization=org_b, unit=unit_b, last_name="Stranger")
