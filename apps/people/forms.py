@@ -4,7 +4,7 @@ scope and passed in; nothing here queries at import time. Choices carry public i
 from django import forms
 
 from .forms_pickers import EmployeeChoiceField, EmployeeMultipleChoiceField  # noqa: F401  (shared)
-from .models import UnitKind
+from .models import Employee, UnitKind
 
 INDENT = "\u2003"  # an em space per tree level in unit selects
 
@@ -237,3 +237,24 @@ class EmployeeFilterForm(forms.Form):
 
 class ConfirmForm(forms.Form):
     """A confirmation step with no fields: it only carries the non-field errors of the action."""
+
+
+class DeactivateForm(ConfirmForm):
+    """Deactivating someone, optionally handing what they were responsible for to a successor
+    (their manager by default): reports, units headed, officer overrides, open appraisals."""
+
+    successor = EmployeeChoiceField(
+        queryset=None,
+        required=False,
+        empty_label="— Nobody: I will reassign by hand —",
+        label="Hand over to",
+        help_text="Their direct reports, the units they head and their open appraisals as appraising or "
+        "countersigning officer move to this person.",
+    )
+
+    def __init__(self, *args, employee: Employee, **kwargs):
+        manager = employee.manager if employee.manager_id and employee.manager.is_active else None
+        kwargs.setdefault("initial", {"successor": manager})
+        super().__init__(*args, **kwargs)
+        self.fields["successor"].queryset = Employee.objects.filter(is_active=True).exclude(pk=employee.pk)
+        self.fields["successor"].widget.exclude = employee.public_id

@@ -2,6 +2,7 @@
 in bulk, before the appraisals are released."""
 
 from django.db import transaction
+from django.db.models import Q
 
 from apps.people.models import Employee
 from apps.people.services.validation import FieldErrors
@@ -100,3 +101,51 @@ def officers_reassign(
             summary=f"{len(changed)} appraisal(s): AO → {appraising_officer or 'unchanged'}, CO → {countersigning_officer or 'unchanged'}",
         )
     return len(changed)
+
+
+def officers_hand_over(*, actor, membership, departing: Employee, successor: Employee) -> str:
+    """The open appraisals (not yet released) that `departing` appraises or countersigns go to
+    `successor`, each with an event, when a person leaves (people's `employee_handed_over`).
+    Where the successor would appraise or countersign themselves, or be both officers of one
+    appraisal, that role is left for HR to reassign (the record counts them). Returns a line for
+    the deactivation's record."""
+    require_hr_admin(membership)
+    open_rows = Appraisal.objects.select_for_update().filter(state__in=REASSIGNABLE_STATES)
+    rows = list(open_rows.filter(Q(appraising_officer=departing) | Q(countersigning_officer=departing)).order_by("pk"))
+    moved, left = [], 0
+    for appraisal in rows:
+        changed = False
+        for field, other in (
+            ("appraising_officer", "countersigning_officer"),
+            ("countersigning_officer", "appraising_officer"),
+        ):
+            if getattr(appraisal, f"{field}_id") != departing.pk:
+                continue
+            if successor.pk in (appraisal.employee_id, getattr(appraisal, f"{other}_id")):
+                left += 1
+                continue
+            setattr(appraisal, field, successor)
+            changed = True
+        if changed:
+            appraisal.version += 1
+            moved.append(appraisal)
+    Appraisal.objects.bulk_update(moved, ["appraising_officer", "countersigning_officer", "version"])
+    AppraisalEvent.objects.bulk_create(
+        [
+            AppraisalEvent(
+                organization=membership.organization,
+                appraisal=appraisal,
+                actor=actor,
+                from_state=appraisal.state,
+                to_state=appraisal.state,
+                note=f"Officers reassigned: {departing.full_name} left; {successor.full_name} takes over.",
+            )
+            for appraisal in moved
+        ]
+    )
+    parts = []
+    if moved:
+        parts.append(f"{len(moved)} open appraisal{'s' if len(moved) != 1 else ''}")
+    if left:
+        parts.append(f"{left} officer role{'s' if left != 1 else ''} on open appraisals left for HR to reassign")
+    return ", ".join(parts)

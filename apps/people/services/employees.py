@@ -16,6 +16,7 @@ from apps.tenancy.models import Membership, Role
 from apps.tenancy.permissions import require_hr_admin
 
 from ..models import Employee, Grade, OrgUnit, Position
+from ..signals import employee_handed_over
 from .lines import check_manager
 from .validation import FieldErrors, check_same_tenant
 
@@ -117,8 +118,13 @@ def employee_update(
 
 
 @transaction.atomic
-def employee_deactivate(*, actor, membership, employee: Employee) -> Employee:
-    """Mark the person as gone and close their access to this organisation; keep the row."""
+def employee_deactivate(*, actor, membership, employee: Employee, successor: Employee | None = None) -> Employee:
+    """Mark the person as gone and close their access to this organisation; keep the row.
+
+    With a `successor`, what the person was responsible for moves to them in the same
+    transaction: their direct reports, the units they head, the officer overrides naming them,
+    and (through the `employee_handed_over` signal) their open appraisal duties. Without one,
+    the record says how many reports are left without a manager."""
     require_hr_admin(membership)
     organization = membership.organization
     employee = Employee.objects.select_for_update().get(pk=employee.pk)
@@ -126,19 +132,70 @@ def employee_deactivate(*, actor, membership, employee: Employee) -> Employee:
         raise ValidationError("You cannot deactivate yourself. Ask another HR admin to do it.")
     if not employee.is_active:
         return employee
+    if successor is not None:
+        _check_successor(organization, employee, successor)
     employee.is_active = False
     employee.deactivated_at = timezone.now()
     employee.save(update_fields=["is_active", "deactivated_at", "updated_at"])
     if employee.user_id is not None:
         Membership.objects.filter(organization=organization, user_id=employee.user_id).update(is_active=False)
-    reports = Employee.objects.filter(manager=employee, is_active=True).count()
+    summary = f"Deactivated {employee.full_name} ({employee.staff_number})"
+    if successor is not None:
+        moved = _hand_over(employee, successor)
+        for _receiver, line in employee_handed_over.send(
+            sender=Employee, departing=employee, successor=successor, actor=actor, membership=membership
+        ):
+            moved += [line] if line else []
+        summary += f"; handed over to {successor.full_name}" + (f": {', '.join(moved)}" if moved else "")
+    else:
+        reports = Employee.objects.filter(manager=employee, is_active=True).count()
+        if reports:
+            summary += f"; {reports} direct report{'s' if reports != 1 else ''} need a new manager"
     audit.record(
         organization=organization, actor=actor, action="employee.deactivated", obj=employee,
-        summary=f"Deactivated {employee.full_name} ({employee.staff_number})"
-        + (f"; {reports} direct report{'s' if reports != 1 else ''} need a new manager" if reports else ""),
-        changes={"is_active": [True, False]},
+        summary=summary,
+        changes={"is_active": [True, False], **({"successor": str(successor.public_id)} if successor else {})},
     )
     return employee
+
+
+def _check_successor(organization, departing: Employee, successor: Employee) -> None:
+    if successor.organization_id != organization.pk or not successor.is_active:
+        raise ValidationError({"successor": "Choose an active person of this organisation."})
+    if successor.pk == departing.pk:
+        raise ValidationError({"successor": "Choose someone other than the person who is leaving."})
+
+
+def _plural(count: int, one: str, many: str) -> str:
+    return f"{count} {one if count == 1 else many}"
+
+
+def _hand_over(departing: Employee, successor: Employee) -> list[str]:
+    """Move the departing person's reports, units and officer overrides to the successor; the
+    successor, if they reported to the departing person, now reports to that person's manager.
+    Returns what moved, for the record."""
+    moved = []
+    if successor.manager_id == departing.pk:
+        Employee.objects.filter(pk=successor.pk).update(manager=departing.manager_id, updated_at=timezone.now())
+    reports = (
+        Employee.objects.filter(manager=departing, is_active=True)
+        .exclude(pk=successor.pk)
+        .update(manager=successor, updated_at=timezone.now())
+    )
+    if reports:
+        moved.append(_plural(reports, "direct report", "direct reports"))
+    units = OrgUnit.objects.filter(head=departing).update(head=successor)
+    if units:
+        moved.append(_plural(units, "unit headed", "units headed"))
+    overrides = 0
+    for field in ("appraising_officer_override", "countersigning_officer_override"):
+        naming = Employee.objects.filter(**{field: departing})
+        # Nobody is their own officer: the successor's own override falls back to the default.
+        overrides += naming.filter(pk=successor.pk).update(**{field: None})
+        overrides += naming.exclude(pk=successor.pk).update(**{field: successor})
+    if overrides:
+        moved.append(_plural(overrides, "officer override", "officer overrides"))
+    return moved
 
 
 @transaction.atomic

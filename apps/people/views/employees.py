@@ -1,6 +1,8 @@
 """HR pages of people: the searchable list, one person's record, hire, edit, deactivate and
 reactivate."""
 
+from functools import partial
+
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -11,7 +13,7 @@ from apps.common.forms import call_service, initial_from
 from apps.tenancy.models import Membership, Role
 from apps.tenancy.urls_helpers import org_reverse
 
-from ..forms import ConfirmForm, EmployeeFilterForm, EmployeeForm
+from ..forms import ConfirmForm, DeactivateForm, EmployeeFilterForm, EmployeeForm
 from ..models import Employee, Grade, OrgUnit, Position, StaffClass
 from ..permissions import require_people_manager
 from ..selectors import audit_events_for, direct_reports_of, employee_directory, employee_with_lines
@@ -126,15 +128,23 @@ def employee_reactivate(request, employee_id):
 
 def _change_status(request, employee_id, *, deactivate: bool):
     require_people_manager(request.membership)
-    employee = get_object_or_404(Employee.objects.select_related("unit", "position"), public_id=employee_id)
-    form = ConfirmForm(request.POST if request.method == "POST" else None)
+    employee = get_object_or_404(
+        Employee.objects.select_related("unit", "position", "manager"), public_id=employee_id
+    )
+    data = request.POST if request.method == "POST" else None
+    form = DeactivateForm(data, employee=employee) if deactivate else ConfirmForm(data)
     if request.method == "POST" and form.is_valid():
-        service = employee_services.employee_deactivate if deactivate else employee_services.employee_reactivate
+        if deactivate:
+            service = partial(employee_services.employee_deactivate, successor=form.cleaned_data["successor"])
+        else:
+            service = employee_services.employee_reactivate
         done = call_service(form, service, actor=request.user, membership=request.membership, employee=employee)
         if done.ok:
             employee = done.value
             if deactivate:
-                messages.success(request, f"{employee.full_name} is deactivated and can no longer sign in here.")
+                successor = form.cleaned_data["successor"]
+                handed = f" {successor.full_name} takes over their duties." if successor else ""
+                messages.success(request, f"{employee.full_name} is deactivated and can no longer sign in here.{handed}")
             else:
                 messages.success(request, f"{employee.full_name} is active again and can sign in here.")
             return redirect(org_reverse("people:employee_detail", request.organization, employee_id=employee.public_id))
