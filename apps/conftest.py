@@ -10,6 +10,7 @@ from django_scopes import scopes_disabled
 
 from apps.tenancy.models import Role
 from apps.tests_support import factories
+from apps.tests_support.browser import chromium
 from apps.tests_support.celery_worker import celery_worker, celery_worker_factory  # noqa: F401  (fixtures)
 
 
@@ -76,3 +77,10 @@ def bob_client(bob):
 @pytest.fixture
 def charlie_client(charlie):
     return _client_for(charlie)
+
+
+@pytest.fixture
+def browser(live_server):
+    """Debian's Chromium for a browser test, with the live server running (tests_support/browser.py)."""
+    with chromium() as browser:
+        yield browser

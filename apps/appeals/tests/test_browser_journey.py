@@ -14,7 +14,7 @@ from decimal import Decimal
 
 import pytest
 from django.utils import timezone
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from apps.appeals.models import Appeal, AppealState, ExclusionReason, Outcome
 from apps.committees.models import CommitteeKind, MemberRole
@@ -29,7 +29,6 @@ from .world import snapshot
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 PASSWORD = "appeal-journey-2026"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"]
 CYCLE = "Appraisal 2026"
 PEOPLE = {  # key: (first name, e-mail)
     "employee": ("Eve", "eve@appeal.example"),
@@ -94,16 +93,6 @@ def world(transactional_db):
         # Eve's manager sits on the board too: the appeal must leave him out.
         factories.CommitteeMemberFactory(organization=org, committee=board, employee=emp["manager"])
     return {"org": org, "cycle": cycle, "appraisal": appraisal, "panel": panel, "emp": emp}
-
-
-@pytest.fixture
-def browser(live_server):
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", headless=True, args=CHROMIUM_ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
 
 
 def _signed_in(browser, live_server, who):

@@ -8,7 +8,7 @@ Chromium via Playwright against the live server, like apps/cycles/tests/test_bro
 import os
 
 import pytest
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from apps.tenancy.scoping import tenant_scope
 from apps.tests_support import factories
@@ -16,17 +16,6 @@ from apps.tests_support import factories
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 PASSWORD = "pmsys-test"  # UserFactory's
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"]
-
-
-@pytest.fixture
-def browser(live_server):
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", headless=True, args=CHROMIUM_ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
 
 
 def _signed_in(browser, live_server, email):

@@ -10,7 +10,7 @@ apps/cycles/tests/test_browser_appraisal.py.
 import os
 
 import pytest
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from apps.committees.models import ModerationSession
 from apps.cycles.models import Appraisal, PhaseKind
@@ -22,7 +22,6 @@ from .moderation_world import add_appraisal, build_world
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 PASSWORD = "moderation-journey-2026"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"]
 
 pytestmark = pytest.mark.browser
 
@@ -41,16 +40,6 @@ def world(live_server, org_a, unit_a, alice, bob):
     with tenant_scope(world.org):
         world.target_name = world.target.employee.full_name
     return world
-
-
-@pytest.fixture
-def browser(live_server):
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", headless=True, args=CHROMIUM_ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
 
 
 def _signed_in(browser, live_server, email):

@@ -14,7 +14,7 @@ from decimal import Decimal
 
 import pytest
 from django.utils import timezone
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from apps.cycles.models import Appraisal, AppraisalEvent, AppraisalState, Cycle, PhaseKind, SectionKind
 from apps.cycles.services.cycles import cycle_save, phases_save
@@ -30,14 +30,6 @@ from apps.tests_support import factories
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 PASSWORD = "appraisal-journey-2026"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
 CYCLE = "Appraisal 2026"
 TARGET = "Clear the support backlog"
@@ -150,16 +142,6 @@ def world(transactional_db):
             agreed_by_officer_at=now,
         )
     return {"organization": organization, "cycle": cycle, "appraisal": appraisal}
-
-
-@pytest.fixture
-def browser(live_server):
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", headless=True, args=CHROMIUM_ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
 
 
 def _signed_in(browser, live_server, who):

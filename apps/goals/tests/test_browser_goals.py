@@ -13,7 +13,7 @@ import re
 import pytest
 from django.utils import timezone
 from django_scopes import scopes_disabled
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from apps.goals.models import Goal, GoalLevel
 from apps.tenancy.urls_helpers import org_reverse
@@ -24,14 +24,6 @@ from apps.tests_support import factories
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 PASSWORD = "cascade-journey-2026"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
 STRATEGY = "Be the region's most trusted service"
 UNIT_GOAL = "Answer every customer within one working day"
@@ -65,16 +57,6 @@ def world(transactional_db):
             organization=organization, period=period, level=GoalLevel.STRATEGIC, title=STRATEGY
         )
     return {"organization": organization, "strategic": strategic}
-
-
-@pytest.fixture
-def browser(live_server):
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", headless=True, args=CHROMIUM_ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
 
 
 def _signed_in(browser, live_server, email):

@@ -6,7 +6,7 @@ apps/cycles/tests/test_browser_appraisal.py."""
 import os
 
 import pytest
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from apps.notifications.models import Kind
 from apps.tenancy.scoping import tenant_scope
@@ -17,7 +17,6 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 PASSWORD = "bell-journey-2026"
 EMAIL = "nia@bell.example"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"]
 
 
 @pytest.fixture
@@ -37,20 +36,15 @@ def world(transactional_db):
 
 
 @pytest.fixture
-def page(live_server):
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", headless=True, args=CHROMIUM_ARGS)
-        try:
-            context = browser.new_context(base_url=live_server.url)
-            context.set_default_timeout(15_000)
-            page = context.new_page()
-            page.goto("/accounts/login/")
-            page.locator('[name="username"]').fill(EMAIL)
-            page.locator('[name="password"]').fill(PASSWORD)
-            page.get_by_role("button", name="Sign in").click()
-            yield page
-        finally:
-            browser.close()
+def page(browser, live_server):
+    context = browser.new_context(base_url=live_server.url)
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    page.goto("/accounts/login/")
+    page.locator('[name="username"]').fill(EMAIL)
+    page.locator('[name="password"]').fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    return page
 
 
 @pytest.mark.browser

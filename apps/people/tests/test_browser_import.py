@@ -8,7 +8,7 @@ sync API against pytest-django's live server.
 import os
 
 import pytest
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from apps.tenancy.models import Membership, Role
 from apps.tenancy.urls_helpers import org_reverse
@@ -19,8 +19,6 @@ from apps.tests_support import factories
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 PASSWORD = "import-journey-2024"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run"]
 
 UNITS = b"""code,name,kind,parent_code
 LAB,Research Lab,division,
@@ -44,15 +42,10 @@ def organization(transactional_db):
 
 
 @pytest.fixture
-def page(live_server):
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", headless=True, args=CHROMIUM_ARGS)
-        try:
-            context = browser.new_context(base_url=live_server.url)
-            context.set_default_timeout(15_000)
-            yield context.new_page()
-        finally:
-            browser.close()
+def page(browser, live_server):
+    context = browser.new_context(base_url=live_server.url)
+    context.set_default_timeout(15_000)
+    return context.new_page()
 
 
 def _upload_and_confirm(page, organization, kind: str, name: str, content: bytes, rows: int) -> None:

@@ -10,7 +10,7 @@ pytest-django's live server, as test_browser_import.py does.
 import os
 
 import pytest
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from apps.tenancy.models import Membership, Role
 from apps.tenancy.urls_helpers import org_reverse
@@ -19,8 +19,6 @@ from apps.tests_support import factories
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 PASSWORD = "picker-journey-2024"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run"]
 
 
 @pytest.fixture
@@ -40,16 +38,6 @@ def world(transactional_db):
     eve = make(organization=organization, unit=unit, first_name="Eve", last_name="Employee", staff_number="E1",
                manager=old_boss, countersigning_officer_override=director)
     return organization, eve
-
-
-@pytest.fixture
-def browser(live_server):
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", headless=True, args=CHROMIUM_ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
 
 
 def _signed_in_page(browser, live_server, *, javascript=True):
