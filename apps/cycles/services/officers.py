@@ -78,19 +78,8 @@ def officers_reassign(
         if before != (appraisal.appraising_officer_id, appraisal.countersigning_officer_id):
             appraisal.version += 1
             changed.append(appraisal)
-    Appraisal.objects.bulk_update(changed, ["appraising_officer", "countersigning_officer", "version"])
-    AppraisalEvent.objects.bulk_create(
-        [
-            AppraisalEvent(
-                organization=a.organization,
-                appraisal=a,
-                actor=actor,
-                from_state=a.state,
-                to_state=a.state,
-                note=("Officers reassigned. " + note).strip(),
-            )
-            for a in changed
-        ]
+    _save_reassigned(
+        changed, actor=actor, organization=membership.organization, note=("Officers reassigned. " + note).strip()
     )
     if changed:
         audit.record(
@@ -129,19 +118,11 @@ def officers_hand_over(*, actor, membership, departing: Employee, successor: Emp
         if changed:
             appraisal.version += 1
             moved.append(appraisal)
-    Appraisal.objects.bulk_update(moved, ["appraising_officer", "countersigning_officer", "version"])
-    AppraisalEvent.objects.bulk_create(
-        [
-            AppraisalEvent(
-                organization=membership.organization,
-                appraisal=appraisal,
-                actor=actor,
-                from_state=appraisal.state,
-                to_state=appraisal.state,
-                note=f"Officers reassigned: {departing.full_name} left; {successor.full_name} takes over.",
-            )
-            for appraisal in moved
-        ]
+    _save_reassigned(
+        moved,
+        actor=actor,
+        organization=membership.organization,
+        note=f"Officers reassigned: {departing.full_name} left; {successor.full_name} takes over.",
     )
     parts = []
     if moved:
@@ -149,3 +130,21 @@ def officers_hand_over(*, actor, membership, departing: Employee, successor: Emp
     if left:
         parts.append(f"{left} officer role{'s' if left != 1 else ''} on open appraisals left for HR to reassign")
     return ", ".join(parts)
+
+
+def _save_reassigned(appraisals: list, *, actor, organization, note: str) -> None:
+    """Write the new officers and versions of `appraisals`, each with an event saying why."""
+    Appraisal.objects.bulk_update(appraisals, ["appraising_officer", "countersigning_officer", "version"])
+    AppraisalEvent.objects.bulk_create(
+        [
+            AppraisalEvent(
+                organization=organization,
+                appraisal=appraisal,
+                actor=actor,
+                from_state=appraisal.state,
+                to_state=appraisal.state,
+                note=note,
+            )
+            for appraisal in appraisals
+        ]
+    )
