@@ -16,6 +16,7 @@ from apps.tenancy.models import Membership, Role
 from apps.tenancy.permissions import require_hr_admin
 
 from ..models import Employee, Grade, OrgUnit, Position
+from ..selectors import report_ids_under
 from ..signals import employee_handed_over
 from .lines import check_manager
 from .validation import FieldErrors, check_same_tenant
@@ -164,6 +165,14 @@ def _check_successor(organization, departing: Employee, successor: Employee) -> 
         raise ValidationError({"successor": "Choose an active person of this organisation."})
     if successor.pk == departing.pk:
         raise ValidationError({"successor": "Choose someone other than the person who is leaving."})
+    if successor.manager_id != departing.pk and successor.pk in report_ids_under(departing):
+        # Their direct reports would move under someone who reports to one of them: a loop.
+        raise ValidationError(
+            {
+                "successor": f"{successor.full_name} reports to someone in {departing.full_name}'s team: choose one "
+                f"of {departing.first_name}'s direct reports or someone outside the team."
+            }
+        )
 
 
 def _plural(count: int, one: str, many: str) -> str:

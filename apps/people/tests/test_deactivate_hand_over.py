@@ -111,6 +111,14 @@ def test_the_successor_must_be_someone_else_and_active(team, alice, who):
         assert Employee.objects.get(pk=team["dora"].pk).is_active  # nothing half-done
 
 
+def test_someone_further_down_the_team_is_refused_as_it_would_loop_the_lines(team, alice):
+    with tenant_scope(team["org"]):
+        deep = factories.EmployeeFactory(organization=team["org"], first_name="Deb", manager=team["ann"])
+    with pytest.raises(ValidationError) as raised:
+        _deactivate(team, alice, deep)
+    assert "reports to someone in" in raised.value.message_dict["successor"][0]
+
+
 def test_the_page_offers_the_manager_and_hands_over_to_whoever_is_chosen(team, alice_client):
     url = reverse(
         "people:employee_deactivate", kwargs={"org_slug": team["org"].slug, "employee_id": team["dora"].public_id}
