@@ -25,3 +25,11 @@ def chromium():
             yield browser
         finally:
             browser.close()
+
+
+def sign_in(page, email: str, password: str) -> None:
+    """Sign in through the login form, as a person does (the page's base URL is the live server)."""
+    page.goto("/accounts/login/")
+    page.locator('[name="username"]').fill(email)
+    page.locator('[name="password"]').fill(password)
+    page.get_by_role("button", name="Sign in").click()

@@ -23,6 +23,7 @@ from apps.tenancy.models import Role
 from apps.tenancy.scoping import tenant_scope
 from apps.tenancy.urls_helpers import org_reverse
 from apps.tests_support import factories
+from apps.tests_support.browser import sign_in
 
 from .world import snapshot
 
@@ -99,10 +100,7 @@ def _signed_in(browser, live_server, who):
     context = browser.new_context(base_url=live_server.url)
     context.set_default_timeout(15_000)
     page = context.new_page()
-    page.goto("/accounts/login/")
-    page.locator('[name="username"]').fill(PEOPLE[who][1])
-    page.locator('[name="password"]').fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    sign_in(page, PEOPLE[who][1], PASSWORD)
     expect(_nav(page, "Appeals")).to_be_visible()
     return page
 

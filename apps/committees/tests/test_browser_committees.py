@@ -12,6 +12,7 @@ from playwright.sync_api import expect
 
 from apps.tenancy.scoping import tenant_scope
 from apps.tests_support import factories
+from apps.tests_support.browser import sign_in
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
@@ -22,10 +23,7 @@ def _signed_in(browser, live_server, email):
     context = browser.new_context(base_url=live_server.url)
     context.set_default_timeout(15_000)
     page = context.new_page()
-    page.goto("/accounts/login/")
-    page.locator('[name="username"]').fill(email)
-    page.locator('[name="password"]').fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    sign_in(page, email, PASSWORD)
     expect(_nav(page, "Committees")).to_be_visible()
     return page
 

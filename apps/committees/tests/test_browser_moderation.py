@@ -16,6 +16,7 @@ from apps.committees.models import ModerationSession
 from apps.cycles.models import Appraisal, PhaseKind
 from apps.tenancy.scoping import tenant_scope
 from apps.tenancy.urls_helpers import org_reverse
+from apps.tests_support.browser import sign_in
 
 from .moderation_world import add_appraisal, build_world
 
@@ -46,10 +47,7 @@ def _signed_in(browser, live_server, email):
     context = browser.new_context(base_url=live_server.url)
     context.set_default_timeout(15_000)
     page = context.new_page()
-    page.goto("/accounts/login/")
-    page.locator('[name="username"]').fill(email)
-    page.locator('[name="password"]').fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    sign_in(page, email, PASSWORD)
     expect(page.get_by_role("navigation", name="Main")).to_be_visible()
     return page
 

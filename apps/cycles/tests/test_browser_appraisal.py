@@ -24,6 +24,7 @@ from apps.tenancy.models import Membership, Role
 from apps.tenancy.scoping import tenant_scope
 from apps.tenancy.urls_helpers import org_reverse
 from apps.tests_support import factories
+from apps.tests_support.browser import sign_in
 
 # Playwright's sync API runs an event loop in this thread; the test's own ORM calls (and the
 # live server's teardown) are still plain synchronous code.
@@ -149,10 +150,7 @@ def _signed_in(browser, live_server, who):
     context = browser.new_context(base_url=live_server.url)
     context.set_default_timeout(15_000)
     page = context.new_page()
-    page.goto("/accounts/login/")
-    page.locator('[name="username"]').fill(EMAILS[who])
-    page.locator('[name="password"]').fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    sign_in(page, EMAILS[who], PASSWORD)
     expect(_nav(page, "My appraisal tasks")).to_be_visible()
     return page
 

@@ -12,6 +12,7 @@ from playwright.sync_api import expect, sync_playwright
 from apps.tenancy.models import Role
 from apps.tenancy.urls_helpers import org_reverse
 from apps.tests_support import factories
+from apps.tests_support.browser import sign_in
 
 from .phase_world import scheduled_cycle
 
@@ -50,10 +51,7 @@ def test_hr_moves_the_cycle_on_with_a_reason(live_server, world):
         try:
             page = browser.new_context(base_url=live_server.url).new_page()
             page.set_default_timeout(15_000)
-            page.goto("/accounts/login/")
-            page.locator('[name="username"]').fill("hana@phases.example")
-            page.locator('[name="password"]').fill(PASSWORD)
-            page.get_by_role("button", name="Sign in").click()
+            sign_in(page, "hana@phases.example", PASSWORD)
             page.goto(org_reverse("cycles:cycle_detail", organization, cycle_id=cycle.public_id))
 
             schedule = page.get_by_role("region", name="Schedule")

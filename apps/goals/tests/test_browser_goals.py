@@ -18,6 +18,7 @@ from playwright.sync_api import expect
 from apps.goals.models import Goal, GoalLevel
 from apps.tenancy.urls_helpers import org_reverse
 from apps.tests_support import factories
+from apps.tests_support.browser import sign_in
 
 # Playwright's sync API runs an event loop in this thread; the test's own ORM calls (and the
 # live server's teardown) are still plain synchronous code.
@@ -64,10 +65,7 @@ def _signed_in(browser, live_server, email):
     context = browser.new_context(base_url=live_server.url)
     context.set_default_timeout(15_000)
     page = context.new_page()
-    page.goto("/accounts/login/")
-    page.locator('[name="username"]').fill(email)
-    page.locator('[name="password"]').fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    sign_in(page, email, PASSWORD)
     expect(page.get_by_role("navigation", name="Main").get_by_role("link", name="My targets")).to_be_visible()
     return page
 

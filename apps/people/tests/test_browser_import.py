@@ -13,6 +13,7 @@ from playwright.sync_api import expect
 from apps.tenancy.models import Membership, Role
 from apps.tenancy.urls_helpers import org_reverse
 from apps.tests_support import factories
+from apps.tests_support.browser import sign_in
 
 # Playwright's sync API runs an event loop in this thread; the test's own ORM calls (and the
 # live server's teardown) are still plain synchronous code.
@@ -60,10 +61,7 @@ def _upload_and_confirm(page, organization, kind: str, name: str, content: bytes
 
 @pytest.mark.browser
 def test_hr_admin_imports_units_and_people_and_sees_them_in_the_tree(organization, page):
-    page.goto("/accounts/login/")
-    page.locator('[name="username"]').fill("hr@browser.example")
-    page.locator('[name="password"]').fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    sign_in(page, "hr@browser.example", PASSWORD)
     expect(page.get_by_role("link", name="Import CSV")).to_be_visible()
 
     _upload_and_confirm(page, organization, "units", "units.csv", UNITS, rows=2)

@@ -15,6 +15,7 @@ from playwright.sync_api import expect
 from apps.tenancy.models import Membership, Role
 from apps.tenancy.urls_helpers import org_reverse
 from apps.tests_support import factories
+from apps.tests_support.browser import sign_in
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
@@ -44,10 +45,7 @@ def _signed_in_page(browser, live_server, *, javascript=True):
     context = browser.new_context(base_url=live_server.url, java_script_enabled=javascript)
     context.set_default_timeout(15_000)
     page = context.new_page()
-    page.goto("/accounts/login/")
-    page.locator('[name="username"]').fill("hr@picker.example")
-    page.locator('[name="password"]').fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    sign_in(page, "hr@picker.example", PASSWORD)
     expect(page.get_by_role("link", name="Import CSV")).to_be_visible()
     return page
 
