@@ -22,7 +22,26 @@ from .widgets import (
 )
 
 
-class EmployeeChoiceField(forms.ModelChoiceField):
+class _PersonPicking:
+    """What both picker fields share: choices are named by public id, the widget's suggestions come
+    from the named `scope`, people read as in the picker, and what a bound form posted (`_picked`)
+    is not carried into the copy a new form makes of its fields."""
+
+    def __init__(self, queryset=None, *, scope: str = "active", **kwargs):
+        kwargs.setdefault("to_field_name", "public_id")
+        super().__init__(queryset=queryset, **kwargs)
+        self.widget.scope = scope
+
+    def __deepcopy__(self, memo):
+        result = super().__deepcopy__(memo)
+        result._picked = None
+        return result
+
+    def label_from_instance(self, obj):
+        return person_label(obj)
+
+
+class EmployeeChoiceField(_PersonPicking, forms.ModelChoiceField):
     """One person, chosen with the person picker (widgets.py) rather than a select of everyone.
 
     The picker posts the chosen person's public id, validated against the queryset as any
@@ -44,21 +63,11 @@ class EmployeeChoiceField(forms.ModelChoiceField):
     }
 
     def __init__(self, queryset=None, *, scope: str = "active", **kwargs):
-        kwargs.setdefault("to_field_name", "public_id")
-        super().__init__(queryset=queryset, **kwargs)
-        self.widget.scope = scope
+        super().__init__(queryset, scope=scope, **kwargs)
         if self.empty_label and not self.required:
             self.widget.placeholder = f"{self.empty_label.strip('— ')}. Type a name to choose someone."
         else:
             self.widget.placeholder = "Type a name or staff number"
-
-    def __deepcopy__(self, memo):
-        result = super().__deepcopy__(memo)
-        result._picked = None
-        return result
-
-    def label_from_instance(self, obj):
-        return person_label(obj)
 
     # --- Reading what was posted --------------------------------------------------------------
 
@@ -140,7 +149,7 @@ class EmployeeChoiceField(forms.ModelChoiceField):
         return PickerDisplay(public_id=str(value), label=person_label(person) if person else "")
 
 
-class EmployeeMultipleChoiceField(forms.ModelMultipleChoiceField):
+class EmployeeMultipleChoiceField(_PersonPicking, forms.ModelMultipleChoiceField):
     """Several people, with the several-people picker (widgets.PeoplePickerWidget): a ticked box
     per chosen person and a search box that adds more. The ticked public ids are validated
     against the queryset as ModelMultipleChoiceField does; staff numbers or e-mail addresses
@@ -154,18 +163,8 @@ class EmployeeMultipleChoiceField(forms.ModelMultipleChoiceField):
     }
 
     def __init__(self, queryset=None, *, scope: str = "active", **kwargs):
-        kwargs.setdefault("to_field_name", "public_id")
-        super().__init__(queryset=queryset, **kwargs)
-        self.widget.scope = scope
+        super().__init__(queryset, scope=scope, **kwargs)
         self.widget.placeholder = "Type a name or staff number to add someone"
-
-    def __deepcopy__(self, memo):
-        result = super().__deepcopy__(memo)
-        result._picked = None
-        return result
-
-    def label_from_instance(self, obj):
-        return person_label(obj)
 
     def clean(self, value):
         if isinstance(value, PickedPeople):
