@@ -24,6 +24,8 @@ from pathlib import Path
 from django.conf import settings
 
 from apps.cycles.models import Appraisal, AppraisalState
+from apps.cycles.services.self_assessment import self_assessment_fields, self_assessment_save
+from apps.tenancy.models import Membership
 from apps.tenancy.scoping import tenant_scope
 from apps.tenancy.urls_helpers import org_reverse
 
@@ -58,9 +60,9 @@ class Tally:
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 
-def targets_for(case, pages, people: int = 8) -> list[Target]:
+def targets_for(case, pages, people: int = 8) -> tuple[list[Target], list[Appraisal]]:
     """Every page of the mix for `people` different appraisees and their officers (HR pages as
-    HR), each with a session of its own, weighted by MIX."""
+    HR), each with a session of its own, weighted by MIX; and those appraisals."""
     by_key = {page.key: page for page in pages}
     with tenant_scope(case.organization):
         appraisals = list(
@@ -94,7 +96,7 @@ def targets_for(case, pages, people: int = 8) -> list[Target]:
         for key, page in by_key.items():
             user, url = own.get(key, (page.user, page.url))
             targets += [Target(key, url, cookie(user))] * MIX.get(key, 5)
-    return targets
+    return targets, appraisals
 
 
 def _free_port() -> int:
@@ -177,6 +179,65 @@ def drive(port: int, targets: list[Target], *, seconds: float, concurrency: int,
     }
 
 
+class Writer:
+    """Appraisees saving their self-assessments while the pages are read: `per_second` saves
+    through the service (every field, as the form posts them), spread over the people of the mix.
+    A load without writes would flatter every cache; these make what the saves touch miss."""
+
+    def __init__(self, case, appraisals, per_second: float):
+        self.case, self.per_second = case, per_second
+        self.appraisal_ids = [a.pk for a in appraisals]
+        self.saves, self.errors = 0, 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def __enter__(self):
+        if self.per_second > 0 and self.appraisal_ids:
+            self._thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self._stop.set()
+        if self._thread.is_alive():
+            self._thread.join(timeout=30)
+
+    def _run(self) -> None:
+        from django.db import connection
+
+        interval, n = 1.0 / self.per_second, 0
+        next_at = time.monotonic()
+        try:
+            while not self._stop.is_set():
+                appraisal_id = self.appraisal_ids[n % len(self.appraisal_ids)]
+                try:
+                    save_self_assessment(self.case, appraisal_id, n)
+                    self.saves += 1
+                except Exception:  # counted, reported as load.write_errors; the run goes on
+                    self.errors += 1
+                n += 1
+                next_at += interval
+                self._stop.wait(max(0.0, next_at - time.monotonic()))
+        finally:
+            connection.close()
+
+
+def save_self_assessment(case, appraisal_id: int, n: int) -> None:
+    with tenant_scope(case.organization):
+        appraisal = Appraisal.objects.select_related("cycle_template", "employee__user").get(pk=appraisal_id)
+        employee = appraisal.employee
+        membership = Membership.objects.get(organization=case.organization, user=employee.user)
+        fields = self_assessment_fields(appraisal.cycle_template.snapshot, list(appraisal.targets.order_by("order")))
+        values = {f.name: (f"Saved under load ({n})." if f.is_text else str(1 + n % 5)) for f in fields}
+        self_assessment_save(
+            actor=employee.user,
+            employee=employee,
+            membership=membership,
+            appraisal=appraisal,
+            values=values,
+            expected_version=appraisal.version,
+        )
+
+
 def worker_peak_rss_mb(master: int) -> list[float]:
     """VmHWM (peak resident set) of each gunicorn worker, in MB."""
     peaks = []
@@ -188,14 +249,18 @@ def worker_peak_rss_mb(master: int) -> list[float]:
     return peaks
 
 
-def run_load(case, pages, *, seconds: float, concurrency: int, workers: int, env: dict) -> dict:
-    targets = targets_for(case, pages)
+def run_load(
+    case, pages, *, seconds: float, concurrency: int, workers: int, env: dict, writes_per_second: float = 2.0
+) -> dict:
+    targets, appraisals = targets_for(case, pages)
     process, port = start_gunicorn(workers, env)
     try:
         # Every worker opens its database connection and fills its caches before the clock starts.
         drive(port, targets, seconds=min(5.0, seconds), concurrency=concurrency, seed=1)
-        result = drive(port, targets, seconds=seconds, concurrency=concurrency)
+        with Writer(case, appraisals, writes_per_second) as writer:
+            result = drive(port, targets, seconds=seconds, concurrency=concurrency)
         result["worker_peak_rss_mb"] = worker_peak_rss_mb(process.pid)
+        result.update({"writes": writer.saves, "write_errors": writer.errors, "writes_per_second": writes_per_second})
     finally:
         process.send_signal(signal.SIGTERM)
         try:

@@ -38,6 +38,9 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--load-seconds", type=float, default=30.0)
     p.add_argument("--concurrency", type=int, default=8, help="Client threads during the load test.")
     p.add_argument("--workers", type=int, default=3, help="gunicorn workers.")
+    p.add_argument(
+        "--writes-per-second", type=float, default=2.0, help="Self-assessment saves alongside the load (0: none)."
+    )
     p.add_argument("--out", type=Path, default=DEFAULT_OUT)
     return p
 
@@ -124,17 +127,22 @@ def run(options: argparse.Namespace) -> Results:
             concurrency=options.concurrency,
             workers=options.workers,
             env=env,
+            writes_per_second=options.writes_per_second,
         )
         size = (
             f"{size_big}; {loaded['concurrency']} clients, {loaded['workers']} workers, {loaded['requests']:,} requests"
+            f", {loaded['writes']:,} saves alongside"
         )
         results.add("load.rps", loaded["rps"], "requests/s", size)
         for key in ("median", "p95", "p99", "max"):
             results.add(f"load.latency_{key}", loaded[key], "ms", size)
         results.add("load.errors", loaded["errors"], "requests", size, kinds=loaded["error_kinds"])
+        results.add("load.writes", loaded["writes"], "saves", size, errors=loaded["write_errors"])
         if loaded["worker_peak_rss_mb"]:
             results.add("web_worker.peak_rss", max(loaded["worker_peak_rss_mb"]), "MB", size)
-        results.conditions["load"] = {k: loaded[k] for k in ("workers", "concurrency", "people", "mix", "seconds")}
+        results.conditions["load"] = {
+            k: loaded[k] for k in ("workers", "concurrency", "people", "mix", "seconds", "writes_per_second")
+        }
     results.conditions["load_average_at_end"] = os.getloadavg()
     results.conditions["total_s"] = round(time.perf_counter() - started, 1)
     return results

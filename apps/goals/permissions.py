@@ -54,6 +54,14 @@ class GoalActor:
         # The head of the whole organisation is senior management whatever their grade.
         return any(path.count("/") == 1 for path in self.headed_paths)
 
+    @property
+    def visibility_key(self) -> str:
+        """Who sees the same goals as this actor, for a cache key: HR all alike, anyone else by
+        person (their own targets and their reports' make their lists theirs)."""
+        if self.is_hr:
+            return "hr"
+        return f"employee-{self.employee.pk}" if self.employee is not None else "nobody"
+
     @cached_property
     def headed_paths(self) -> list[str]:
         return headed_unit_paths(self.employee)

@@ -11,6 +11,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from apps.people.models import OrgUnit
+from apps.tenancy import generations
 
 from .models import COUNTED_STATUSES, LEVEL_RANK, Goal, GoalLevel, GoalPeriod, GoalStatus
 from .permissions import ORGANISATION_LEVELS, GoalActor, visible_goals
@@ -107,6 +108,23 @@ def cascade_children(actor: GoalActor, parents: list[Goal]) -> list[Goal]:
     return children
 
 
+# The goal pages read goals and, for who sees which work target, the reporting lines.
+GOAL_PAGE_DOMAINS = ("goals", "people")
+
+
+def cascade_top(actor: GoalActor, period: GoalPeriod) -> list[Goal]:
+    """The cascade page's roots with the level below them loaded (`loaded_children`): two
+    queries, or none while no goal or person has changed since someone who sees the same goals
+    read them (generations.cached)."""
+
+    def read():
+        roots = cascade_roots(actor, period)
+        cascade_children(actor, roots)
+        return roots
+
+    return generations.cached("cascade-top", (period.pk, actor.visibility_key), GOAL_PAGE_DOMAINS, read)
+
+
 def goal_ancestors(goal: Goal) -> list[Goal]:
     """The goal's ancestors, top first, in one query: their ids are the goal's own path."""
     ids = [int(segment) for segment in goal.path.split("/") if segment and int(segment) != goal.pk]
@@ -142,6 +160,19 @@ def unit_goals_with_alignment(actor: GoalActor, unit: OrgUnit, period: GoalPerio
         for child in aligned:
             by_id[child.parent_id].aligned.append(child)
     return goals
+
+
+def unit_goal_page(actor: GoalActor, unit: OrgUnit, period: GoalPeriod | None) -> tuple[list, list]:
+    """A unit page's goals with their alignment (none without a period) and its sub-units with
+    their goal counts: five queries, or none while no goal or person has changed since someone
+    who sees the same goals read them."""
+
+    def read():
+        goals = unit_goals_with_alignment(actor, unit, period) if period else []
+        return goals, sub_units_with_goal_counts(unit, period)
+
+    period_key = period.pk if period else "-"
+    return generations.cached("unit-goals", (unit.pk, period_key, actor.visibility_key), GOAL_PAGE_DOMAINS, read)
 
 
 def sub_units_with_goal_counts(unit: OrgUnit, period: GoalPeriod | None):

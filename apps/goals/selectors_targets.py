@@ -7,6 +7,8 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, prefetch_related_objects
 
+from apps.tenancy import generations
+
 from .models import CLOSED_STATUSES, COUNTED_STATUSES, CheckIn, Goal, GoalLevel, GoalStatus, KeyIndicator
 from .permissions import GoalActor, can_agree, can_check_in, can_edit_goal, visible_goals
 
@@ -34,6 +36,30 @@ def work_targets(*, employee, period) -> list[Goal]:
     goals = card_queryset(Goal.objects.filter(level=GoalLevel.INDIVIDUAL, employee=employee, period=period))
     order = {GoalStatus.ACTIVE: 0, GoalStatus.DRAFT: 1, GoalStatus.ACHIEVED: 2, GoalStatus.MISSED: 3}
     return sorted(goals.order_by("created_at", "pk"), key=lambda goal: order.get(goal.status, 4))
+
+
+@dataclass
+class TargetsPage:
+    """What My targets (or a person's targets) shows that does not depend on who looks."""
+
+    targets: list  # with `ancestry`, `checkin_history`, `last_checkin`, their indicators prefetched
+    suggestions: list
+    team: list
+
+
+def targets_page(*, employee, period, with_team: bool) -> TargetsPage:
+    """A person's targets in a period as cards, their post's targets to take up and, with_team,
+    their team's counts: seven queries, or none while no goal or person has changed since the
+    page was last read (generations.cached)."""
+
+    def read():
+        return TargetsPage(
+            targets=attach_history(attach_ancestry(work_targets(employee=employee, period=period))),
+            suggestions=position_suggestions(employee=employee, period=period),
+            team=team_with_target_counts(employee=employee, period=period) if with_team else [],
+        )
+
+    return generations.cached("targets-page", (employee.pk, period.pk, int(with_team)), ("goals", "people"), read)
 
 
 def _ancestor_ids(goal: Goal) -> list[int]:

@@ -4,6 +4,8 @@ import re
 
 from django.db.models import Count, Q
 
+from apps.tenancy import generations
+
 from .models import Employee, OrgUnit
 
 
@@ -14,6 +16,11 @@ def employee_for_user(user):
     # Every request runs this. Joining the officer overrides too (eleven-way join) cost PostgreSQL
     # ~10 ms of planning per request at any size (make bench); they are usually empty, and an
     # empty foreign key loads nothing, so only the few people with an override pay a query.
+    # Kept until a write to people data: every page asks it.
+    return generations.cached("employee", (user.pk,), ("people",), lambda: _employee_row(user))
+
+
+def _employee_row(user):
     return Employee.objects.select_related("unit", "position", "grade", "manager__manager").filter(user=user).first()
 
 
@@ -121,6 +128,17 @@ def chart_units(queryset):
         .annotate(child_count=Coalesce(Subquery(active_children, output_field=IntegerField()), Value(0)))
         .order_by("path")
     )
+
+
+def chart_top_units(levels: int) -> list:
+    """The org chart's first `levels` levels of active units with their head counts: two
+    queries, or none while no person or unit has changed since the chart was last read (the same
+    for everyone who may see it)."""
+
+    def read():
+        return add_subtree_head_counts(list(chart_units(OrgUnit.objects.filter(is_active=True, depth__lt=levels))))
+
+    return generations.cached("org-chart", (levels,), ("people",), read)
 
 
 def add_subtree_head_counts(units: list) -> list:

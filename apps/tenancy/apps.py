@@ -8,4 +8,6 @@ class TenancyConfig(AppConfig):
 
     def ready(self):
         # Importing scoping closes the queryset methods django-scopes leaves unguarded.
-        from . import scoping  # noqa: F401
+        from . import generations, scoping  # noqa: F401
+
+        generations.connect()

@@ -1,5 +1,6 @@
 from django.utils.functional import SimpleLazyObject
 
+from . import generations
 from .models import Membership
 from .permissions import is_hr_admin
 
@@ -12,10 +13,15 @@ def tenant(request):
     def other_memberships():
         if user is None or not user.is_authenticated:
             return []
-        return list(
-            Membership.objects.filter(user=user, is_active=True, organization__is_active=True)
-            .select_related("organization")
-            .order_by("organization__name")
+        return generations.cached(
+            "memberships",
+            (user.pk,),
+            ("tenancy",),
+            lambda: list(
+                Membership.objects.filter(user=user, is_active=True, organization__is_active=True)
+                .select_related("organization")
+                .order_by("organization__name")
+            ),
         )
 
     return {

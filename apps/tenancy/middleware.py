@@ -4,6 +4,7 @@ from django.urls import Resolver404, resolve
 from django.utils import timezone, translation
 from django.utils.functional import SimpleLazyObject
 
+from . import generations
 from .models import Membership
 from .scoping import platform_unscoped, tenant_scope
 
@@ -38,11 +39,7 @@ class TenantMiddleware:
 
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
-        membership = (
-            Membership.objects.select_related("organization")
-            .filter(organization__slug=slug, organization__is_active=True, user=request.user, is_active=True)
-            .first()
-        )
+        membership = membership_in(request.user, slug)
         if membership is None:
             raise Http404("No such organisation.")
 
@@ -58,6 +55,20 @@ class TenantMiddleware:
         # Views get the organisation from request.organization, not from their arguments.
         view_kwargs.pop(ORG_KWARG, None)
         return None
+
+
+def membership_in(user, slug):
+    """The user's active membership of the active organisation `slug` (with the organisation), or
+    None. Every request asks it: it is kept until a membership or organisation changes."""
+
+    def read():
+        return (
+            Membership.objects.select_related("organization")
+            .filter(organization__slug=slug, organization__is_active=True, user=user, is_active=True)
+            .first()
+        )
+
+    return generations.cached("membership", (user.pk, slug), ("tenancy",), read)
 
 
 def _employee_of(request):

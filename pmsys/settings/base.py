@@ -107,6 +107,8 @@ SESSION_COOKIE_AGE = SESSION_INACTIVITY_TIMEOUT
 SESSION_SAVE_EVERY_REQUEST = False
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
+# Read from Redis, written to both: every signed-in request reads its session, few write it.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 # Login throttling: lock a username+IP pair after repeated failures.
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)

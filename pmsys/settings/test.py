@@ -1,5 +1,8 @@
 """Test settings: real PostgreSQL and Redis, fast hashing, mail kept in memory."""
 
+import os
+import secrets
+
 from .base import *  # noqa: F403
 from .env import env_int, env_str
 
@@ -10,7 +13,9 @@ CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": env_str("REDIS_URL", "redis://127.0.0.1:6379/0"),
-        "KEY_PREFIX": "pmsys-test",
+        # One prefix per test run, inherited by the Celery workers the tests start: a run's
+        # rolled-back rows reuse ids of an earlier run's, whose cached values must not be found.
+        "KEY_PREFIX": os.environ.setdefault("PMSYS_TEST_CACHE_PREFIX", f"pmsys-test-{secrets.token_hex(6)}"),
     }
 }
 AXES_ENABLED = True

@@ -8,6 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from apps.goals.models import GoalLevel
 from apps.tenancy.scoping import tenant_scope
 from apps.tests_support import factories
+from apps.tests_support.caching import forget_cached_reads
 
 from .cascade_support import build, url
 
@@ -120,6 +121,7 @@ def test_a_leaf_says_it_has_no_sub_goals(bob_client, org_a, cascade):
 
 
 def _queries(client, path):
+    forget_cached_reads()
     with CaptureQueriesContext(connection) as captured:
         assert client.get(path).status_code == 200
     return len(captured)

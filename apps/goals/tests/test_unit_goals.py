@@ -7,6 +7,7 @@ from django.test.utils import CaptureQueriesContext
 from apps.goals.models import GoalLevel
 from apps.tenancy.scoping import tenant_scope
 from apps.tests_support import factories
+from apps.tests_support.caching import forget_cached_reads
 
 from .cascade_support import build, url
 
@@ -79,6 +80,7 @@ def test_another_tenants_unit_is_not_found(charlie_client, org_b, unit_a, cascad
 
 
 def _queries(client, path):
+    forget_cached_reads()
     with CaptureQueriesContext(connection) as captured:
         assert client.get(path).status_code == 200
     return len(captured)

@@ -25,9 +25,8 @@ def cascade(request):
     actor = GoalActor.for_request(request)
     periods = selectors.periods_newest_first()
     period = selectors.chosen_period(periods, request.GET.get("period"))
-    roots = selectors.cascade_roots(actor, period) if period else []
-    children = selectors.cascade_children(actor, roots)
-    add_links(request, actor, roots + children)
+    roots = selectors.cascade_top(actor, period) if period else []
+    add_links(request, actor, roots + [child for root in roots for child in root.loaded_children])
     context = {
         "periods": periods,
         "period": period,
@@ -58,13 +57,13 @@ def unit_goals(request, orgunit_id):
     unit = get_object_or_404(OrgUnit.objects.select_related("head", "parent"), public_id=orgunit_id)
     periods = selectors.periods_newest_first()
     period = selectors.chosen_period(periods, request.GET.get("period"))
-    goals = selectors.unit_goals_with_alignment(actor, unit, period) if period else []
+    goals, sub_units = selectors.unit_goal_page(actor, unit, period)
     add_links(request, actor, goals)
     may_add = period is not None and not period.is_closed and can_create_goal(actor, level=GoalLevel.UNIT, unit=unit)
     context = {
         "unit": unit,
         "ancestors": unit_ancestors(unit),
-        "sub_units": selectors.sub_units_with_goal_counts(unit, period),
+        "sub_units": sub_units,
         "periods": periods,
         "period": period,
         "goals": goals,

@@ -33,11 +33,9 @@ from ..selectors_targets import (
     goal_indicators,
     goal_rolls_up,
     overall_progress,
-    position_suggestions,
     progress_source,
-    team_with_target_counts,
+    targets_page,
     weight_summary,
-    work_targets,
 )
 from ..services.checkins import checkin_record
 from ..templatetags.goal_tags import pct
@@ -74,12 +72,11 @@ def _period_query(request) -> str:
 def _targets_page(request, actor: GoalActor, employee, *, is_me: bool):
     periods = periods_newest_first()
     period = chosen_period(periods, request.GET.get("period"))
-    targets = []
-    suggestions = []
+    targets, suggestions, team = [], [], []
     if employee is not None and period is not None:
-        targets = _cards(actor, work_targets(employee=employee, period=period), next_url=request.get_full_path())
-        suggestions = position_suggestions(employee=employee, period=period)
-    team = team_with_target_counts(employee=employee, period=period) if is_me else []
+        page = targets_page(employee=employee, period=period, with_team=is_me)
+        targets = _decorate(actor, page.targets, next_url=request.get_full_path())
+        suggestions, team = page.suggestions, page.team
     context = {
         "employee": employee,
         "is_me": is_me,
@@ -105,7 +102,12 @@ def _targets_page(request, actor: GoalActor, employee, *, is_me: bool):
 def _cards(actor: GoalActor, goals, *, next_url: str, forms: dict | None = None) -> list:
     """Decorate goals for the card template: path to the strategy, allowed actions, and a
     check-in form each (bound when it comes back with errors)."""
-    goals = attach_history(attach_actions(actor, attach_ancestry(list(goals))))
+    return _decorate(actor, attach_history(attach_ancestry(list(goals))), next_url=next_url, forms=forms)
+
+
+def _decorate(actor: GoalActor, goals: list, *, next_url: str, forms: dict | None = None) -> list:
+    """Cards whose ancestry and history are attached: the actor's actions and check-in forms."""
+    attach_actions(actor, goals)
     forms = forms or {}
     for goal in goals:
         # A form that came back with errors is shown even if the goal has closed meanwhile.

@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, render
 
 from ..models import Employee, OrgUnit
 from ..permissions import can_open_employee_record, require_org_chart_viewer
-from ..selectors import add_subtree_head_counts, chart_units, unit_ancestors, unit_tree
+from ..selectors import add_subtree_head_counts, chart_top_units, chart_units, unit_ancestors, unit_tree
 
 # The first page shows the top of the tree; deeper levels load on demand.
 FIRST_LEVELS = 2
@@ -17,7 +17,7 @@ FIRST_LEVELS = 2
 
 def org_chart(request):
     require_org_chart_viewer(request.membership)
-    units = add_subtree_head_counts(list(chart_units(OrgUnit.objects.filter(is_active=True, depth__lt=FIRST_LEVELS))))
+    units = chart_top_units(FIRST_LEVELS)
     context = {
         "roots": unit_tree(units),
         "can_open_records": can_open_employee_record(request.membership),

@@ -1,0 +1,127 @@
+"""Caches keyed by the generations of the data they were read from (apps/tenancy/generations.py):
+every kind of write makes them miss, in the organisation written to only."""
+
+import pytest
+from django.core.cache import cache
+from django.db import connection, transaction
+
+from apps.people.models import OrgUnit
+from apps.tenancy import generations
+from apps.tenancy.models import Membership
+from apps.tenancy.scoping import platform_unscoped, tenant_scope
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize(
+    "sql, domains",
+    [
+        ('INSERT INTO "people_employee" ("id") VALUES (%s)', {"people"}),
+        ('UPDATE "cycles_appraisal" SET "state" = %s WHERE "id" = %s', {"cycles"}),
+        ('DELETE FROM "goals_goal" WHERE "id" IN (%s)', {"goals"}),
+        ("update goals_goal set title = %s", {"goals"}),
+        (b'INSERT INTO "notifications_notification" (id) VALUES (1), (2)', {"notifications"}),
+        # A writable CTE (the cycle launch) and an upsert: the table, not the keyword after DO UPDATE.
+        (
+            'WITH made AS (INSERT INTO "cycles_appraisal" (id) SELECT 1 RETURNING id) '
+            'INSERT INTO "cycles_appraisaltarget" (id) SELECT id FROM made',
+            {"cycles"},
+        ),
+        ('INSERT INTO "notifications_reminderlog" (id) VALUES (1) ON CONFLICT (id) DO UPDATE SET id = 1', {"notifications"}),
+        ('SELECT "id" FROM "cycles_appraisal" WHERE "id" = %s FOR UPDATE OF "cycles_appraisal"', set()),
+        ('WITH RECURSIVE below(id) AS (SELECT id FROM people_employee) SELECT id FROM below', set()),
+    ],
+)
+def test_the_domains_a_statement_writes(sql, domains):
+    assert generations.written_domains(sql) == domains
+
+
+def _counter():
+    calls = []
+
+    def compute():
+        calls.append(1)
+        return len(calls)
+
+    return compute, calls
+
+
+def _read(organization, compute, domains=("people",)):
+    with tenant_scope(organization):
+        return generations.cached("test-value", ("x",), domains, compute)
+
+
+def test_a_value_is_computed_once_until_its_data_is_written(org_a, unit_a):
+    compute, calls = _counter()
+    assert _read(org_a, compute) == 1
+    assert _read(org_a, compute) == 1
+    with tenant_scope(org_a):
+        OrgUnit.objects.filter(pk=unit_a.pk).update(name="Renamed")  # a bulk UPDATE, no signal
+    assert _read(org_a, compute) == 2
+    with tenant_scope(org_a), connection.cursor() as cursor:
+        cursor.execute("UPDATE people_orgunit SET name = %s WHERE id = %s", ["Raw", unit_a.pk])
+    assert _read(org_a, compute) == 3
+    assert len(calls) == 3
+
+
+def test_a_write_to_another_domain_keeps_the_value(org_a, unit_a):
+    compute, _ = _counter()
+    _read(org_a, compute, domains=("goals",))
+    with tenant_scope(org_a):
+        OrgUnit.objects.filter(pk=unit_a.pk).update(name="Renamed")
+    assert _read(org_a, compute, domains=("goals",)) == 1
+
+
+def test_organisations_neither_share_values_nor_invalidate_each_other(org_a, org_b, unit_a):
+    compute_a, _ = _counter()
+    compute_b, _ = _counter()
+    assert _read(org_a, compute_a) == 1
+    assert _read(org_b, lambda: "b's own") == "b's own"
+    with tenant_scope(org_a):
+        OrgUnit.objects.filter(pk=unit_a.pk).update(name="Renamed")
+    assert _read(org_b, compute_b) == "b's own"  # org_b's value survived org_a's write
+    assert _read(org_a, compute_a) == 2
+
+
+def test_a_write_outside_any_scope_reaches_every_organisation(org_a, org_b, unit_a):
+    compute, _ = _counter()
+    _read(org_b, compute)
+    with platform_unscoped():
+        OrgUnit.objects.filter(pk=unit_a.pk).update(name="By the platform")
+    assert _read(org_b, compute) == 2
+
+
+def test_memberships_and_sign_ins_are_one_generation_for_the_platform(org_a, alice):
+    before = generations.current(("tenancy",), None)
+    with tenant_scope(org_a):
+        Membership.objects.filter(user=alice).update(is_active=False)
+    assert generations.current(("tenancy",), None) != before
+
+
+def test_a_read_between_two_writes_of_one_transaction_sees_the_second(org_a, unit_a):
+    with transaction.atomic(), tenant_scope(org_a):
+        OrgUnit.objects.filter(pk=unit_a.pk).update(name="First")
+        first = generations.cached("unit-name", (unit_a.pk,), ("people",), lambda: OrgUnit.objects.get(pk=unit_a.pk).name)
+        OrgUnit.objects.filter(pk=unit_a.pk).update(name="Second")
+        second = generations.cached("unit-name", (unit_a.pk,), ("people",), lambda: OrgUnit.objects.get(pk=unit_a.pk).name)
+    assert (first, second) == ("First", "Second")
+
+
+def test_the_commit_moves_the_generation_again(org_a, unit_a):
+    # The test's transaction never commits: play its commit by calling what it would run.
+    with tenant_scope(org_a):
+        OrgUnit.objects.filter(pk=unit_a.pk).update(name="Renamed")
+        OrgUnit.objects.filter(pk=unit_a.pk).update(name="Again")
+    pending = [cb for _, cb, _ in connection.run_on_commit if isinstance(cb, generations._PendingBump)]
+    assert len(pending) == 1  # one per transaction, whatever the number of writes
+    assert generations.generation_key(org_a.pk, "people") in pending[0].keys
+    during = generations.current(("people",), org_a.pk)
+    pending[0]()
+    assert generations.current(("people",), org_a.pk) != during
+
+
+def test_a_lost_generation_restarts_where_no_old_value_was_cached(org_a):
+    compute, _ = _counter()
+    _read(org_a, compute)
+    cache.delete(generations.generation_key(org_a.pk, "people"))
+    assert _read(org_a, compute) == 2
