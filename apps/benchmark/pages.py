@@ -24,7 +24,7 @@ from apps.tenancy.urls_helpers import org_reverse
 
 from .measure import StatementLog, summary_ms
 
-BACKEND = "django.contrib.auth.backends.ModelBackend"
+BACKEND = "apps.accounts.backends.CachedModelBackend"
 RAW_REPEATS = 20
 WARM_UP = 3
 

@@ -7,6 +7,7 @@ appraisal still in a state whose phase has ended.
 """
 
 import datetime
+import time
 from collections import defaultdict
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q
@@ -15,6 +16,7 @@ from django.utils import timezone
 from apps.cycles.models import Appraisal, AppraisalState, Cycle, CyclePhase
 from apps.cycles.selectors_tasks import STATE_PHASE
 from apps.people.services.tree import segment
+from apps.tenancy import generations
 
 from .models import (
     Announcement,
@@ -162,6 +164,21 @@ def trained_annotation(field: str):
 
 
 # --- Announcements --------------------------------------------------------------------------
+
+
+def current_announcements_for(employee, *, limit: int = 5):
+    """announcements_for() now, as the dashboard shows it on every visit: kept per unit until an
+    announcement or a unit changes, and for a minute at most, so a scheduled one appears (or an
+    ended one goes) within a minute of its time."""
+    path = employee.unit.path if employee is not None and employee.unit_id is not None else "-"
+    minute = int(time.time() // 60)
+    return generations.cached(
+        "announcements",
+        (path, limit, minute),
+        ("committees", "people"),
+        lambda: announcements_for(employee, limit=limit),
+        timeout=60,
+    )
 
 
 def announcements_for(employee, *, now: datetime.datetime | None = None, limit: int = 5):

@@ -5,25 +5,36 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from apps.goals.models import Goal, GoalLevel, GoalStatus
+from apps.people.models import Employee
 
 from . import permissions
 from .models import Appraisal, AppraisalEvent, AppraisalState, AppraisalTarget, CyclePhase
 
-# What a page of the appraisal shows in its header, besides the cycle and the frozen template.
-_PAGE_RELATED = ("employee__unit", "employee__position", "appraising_officer", "countersigning_officer")
-
 
 def appraisal_for_person(*, appraisal_id, employee, membership, for_write=False) -> tuple[Appraisal, set]:
-    """The appraisal and the person's roles on it; 404 when they may not see it (another tenant's
-    id included), so an unseen appraisal and a missing one look the same. `for_write` leaves out
-    the people and units a page shows: a save that succeeds redirects, and the seven-table join
-    costs PostgreSQL more to plan than to run (make bench)."""
-    queryset = Appraisal.objects.select_related("cycle", "cycle_template", *(() if for_write else _PAGE_RELATED))
+    """The appraisal with its cycle and frozen template, and the person's roles on it; 404 when
+    they may not see it (another tenant's id included), so an unseen appraisal and a missing one
+    look the same. Pages also get the appraisee (unit, post) and the officers; `for_write` leaves
+    them out: a save that succeeds redirects."""
+    queryset = Appraisal.objects.select_related("cycle", "cycle_template")
     appraisal = get_object_or_404(queryset, public_id=appraisal_id)
     roles = permissions.roles_for(appraisal, employee=employee, membership=membership)
     if not permissions.can_view(roles):
         raise Http404("No appraisal here.")
+    if not for_write:
+        _attach_people(appraisal)
     return appraisal, roles
+
+
+def _attach_people(appraisal: Appraisal) -> None:
+    """The appraisee and both officers in a query of their own. Joined to the appraisal, cycle
+    and template (seven tables, a dozen indexes on each people table), the statement took
+    PostgreSQL 4-8 ms to plan for 0.4 ms of work; apart, both plan in under 1 ms (make bench)."""
+    ids = {appraisal.employee_id, appraisal.appraising_officer_id, appraisal.countersigning_officer_id} - {None}
+    people = {person.pk: person for person in Employee.objects.select_related("unit", "position").filter(pk__in=ids)}
+    appraisal.employee = people[appraisal.employee_id]
+    for field in ("appraising_officer", "countersigning_officer"):
+        setattr(appraisal, field, people.get(getattr(appraisal, f"{field}_id")))
 
 
 def current_phase(cycle) -> CyclePhase | None:

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from apps.people.models import OrgUnit
 from apps.people.services.tree import segment
+from apps.tenancy import generations
 
 from .models import Appraisal, AppraisalState, Cycle, CyclePhase, CycleStatus, PhaseKind
 
@@ -101,11 +102,17 @@ def active_cycles() -> QuerySet[Cycle]:
     )
 
 
+def active_cycles_with_phases() -> list[Cycle]:
+    """The active cycles with their phases (two queries), kept until a cycle or phase changes:
+    every "My tasks" page and dashboard starts with them, and an appraisal's save leaves them be."""
+    return generations.cached("active-cycles", (), ("cycles",), lambda: list(active_cycles()))
+
+
 def my_tasks(*, employee, is_hr: bool, now: datetime.datetime | None = None) -> MyTasks:
-    """What waits for one person across the active cycles: three queries for the cycles and
-    their phases and the person's appraisals, one more for HR's per-cycle counts."""
+    """What waits for one person across the active cycles: the person's appraisals (one query;
+    the cycles and their phases, two more, are usually cached), one more for HR's per-cycle counts."""
     now = now or timezone.now()
-    cycles = {cycle.pk: cycle for cycle in active_cycles()}
+    cycles = {cycle.pk: cycle for cycle in active_cycles_with_phases()}
     tasks = MyTasks()
     if is_hr:
         tasks.hr_cycles = _with_hr_counts(list(cycles.values()))

@@ -16,6 +16,8 @@ from apps.tenancy import generations
 from .models import COUNTED_STATUSES, LEVEL_RANK, Goal, GoalLevel, GoalPeriod, GoalStatus
 from .permissions import ORGANISATION_LEVELS, GoalActor, visible_goals
 
+# The goal pages read goals and, for who sees which work target, the reporting lines.
+GOAL_PAGE_DOMAINS = ("goals", "people")
 # What a goal's line on any page shows besides itself.
 NODE_RELATED = ("period", "owner", "unit", "position__unit", "employee")
 
@@ -31,8 +33,11 @@ def level_order():
 
 
 def periods_newest_first() -> list[GoalPeriod]:
-    """All periods, newest first: one query. Organisations have a handful."""
-    return list(GoalPeriod.objects.order_by("-starts_on", "name"))
+    """All periods, newest first: one query (organisations have a handful), kept until a goal
+    changes; every goal page starts with it."""
+    return generations.cached(
+        "goal-periods", (), ("goals",), lambda: list(GoalPeriod.objects.order_by("-starts_on", "name"))
+    )
 
 
 def default_period(periods: list[GoalPeriod], today=None) -> GoalPeriod | None:
@@ -106,10 +111,6 @@ def cascade_children(actor: GoalActor, parents: list[Goal]) -> list[Goal]:
     for child in children:
         by_id[child.parent_id].loaded_children.append(child)
     return children
-
-
-# The goal pages read goals and, for who sees which work target, the reporting lines.
-GOAL_PAGE_DOMAINS = ("goals", "people")
 
 
 def cascade_top(actor: GoalActor, period: GoalPeriod) -> list[Goal]:
@@ -284,11 +285,21 @@ def remaining_weight(parent: Goal | None) -> Decimal | None:
 
 def dashboard_summary(actor: GoalActor, period: GoalPeriod | None) -> dict | None:
     """The period's strategic goals, the person's own targets and, for managers, the targets
-    waiting for their agreement: three queries whatever the numbers."""
+    waiting for their agreement: three queries whatever the numbers (four with the reporting
+    line), none while no goal or person has changed since the person last looked."""
     if period is None:
         return None
+    person = actor.employee.pk if actor.employee is not None else "-"
+    return generations.cached(
+        "dashboard-goals", (period.pk, person), GOAL_PAGE_DOMAINS, lambda: _summary(actor, period)
+    )
+
+
+def _summary(actor: GoalActor, period: GoalPeriod) -> dict:
     strategy = list(
-        Goal.objects.filter(period=period, level=GoalLevel.STRATEGIC).exclude(status=GoalStatus.DROPPED).order_by("path")
+        Goal.objects.filter(period=period, level=GoalLevel.STRATEGIC)
+        .exclude(status=GoalStatus.DROPPED)
+        .order_by("path")
     )
     mine = None
     if actor.employee is not None:

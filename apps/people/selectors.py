@@ -47,11 +47,16 @@ def units_with_head_counts():
 
 
 def direct_reports_of(employee):
-    return list(
-        Employee.objects.filter(manager=employee, is_active=True)
-        .select_related("position", "unit")
-        .order_by("last_name", "first_name")
-    )
+    """Kept until people data changes: the dashboard shows it on every visit."""
+
+    def read():
+        return list(
+            Employee.objects.filter(manager=employee, is_active=True)
+            .select_related("position", "unit")
+            .order_by("last_name", "first_name")
+        )
+
+    return generations.cached("direct-reports", (employee.pk,), ("people",), read)
 
 
 def dashboard_figures():
@@ -294,8 +299,15 @@ PERSON_SCOPES = ("active", "all", "users", "team")
 _SEARCH_WORDS = 4
 
 
-def person_search(*, query: str, scope: str = "active", searcher=None, match_email: bool = False,
-                  exclude=None, limit: int = PERSON_SEARCH_LIMIT) -> tuple[list, bool]:
+def person_search(
+    *,
+    query: str,
+    scope: str = "active",
+    searcher=None,
+    match_email: bool = False,
+    exclude=None,
+    limit: int = PERSON_SEARCH_LIMIT,
+) -> tuple[list, bool]:
     """Up to `limit` people whose last name, first name or staff number (and e-mail address,
     when `match_email`) starts with every word of `query`, ignoring case; active people first,
     then by name. Returns them and whether more match. One query whatever the scope.

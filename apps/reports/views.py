@@ -1,6 +1,6 @@
 from django.shortcuts import render
 
-from apps.committees.selectors import announcements_for
+from apps.committees.selectors import current_announcements_for
 from apps.goals import selectors as goal_selectors
 from apps.goals.permissions import GoalActor
 from apps.people.selectors import dashboard_figures, direct_reports_of
@@ -18,6 +18,6 @@ def dashboard(request):
         "direct_reports": direct_reports_of(employee) if employee else [],
         "figures": dashboard_figures() if is_hr_admin(request.membership) else None,
         "goals": goal_selectors.dashboard_summary(actor, period),
-        "announcements": announcements_for(employee if employee else None),
+        "announcements": current_announcements_for(employee if employee else None),
     }
     return render(request, "reports/dashboard.html", context)

@@ -1,8 +1,8 @@
 from django.utils.functional import SimpleLazyObject
 
-from . import generations
-from .models import Membership
+from .navigation import navigation
 from .permissions import is_hr_admin
+from .selectors import memberships_of
 
 
 def tenant(request):
@@ -13,20 +13,14 @@ def tenant(request):
     def other_memberships():
         if user is None or not user.is_authenticated:
             return []
-        return generations.cached(
-            "memberships",
-            (user.pk,),
-            ("tenancy",),
-            lambda: list(
-                Membership.objects.filter(user=user, is_active=True, organization__is_active=True)
-                .select_related("organization")
-                .order_by("organization__name")
-            ),
-        )
+        known = getattr(request, "memberships", None)  # the middleware's, on an organisation's pages
+        return known if known is not None else memberships_of(user)
 
+    hr = is_hr_admin(membership)
     return {
         "organization": organization,
         "membership": membership,
-        "is_hr_admin": is_hr_admin(membership),
+        "is_hr_admin": hr,
         "my_memberships": SimpleLazyObject(other_memberships),
+        "nav": SimpleLazyObject(lambda: navigation(request, hr=hr)) if organization is not None else None,
     }

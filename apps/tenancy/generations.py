@@ -1,7 +1,8 @@
 """Generations of tenant data: caches that a write can never leave stale.
 
 Every INSERT, UPDATE or DELETE sent through Django's connection names its tables, and a table's
-app label ("people_employee" → "people") is its *domain*. A write bumps the domain's generation
+app label ("people_employee" → "people") is its *domain* (a few busy tables have their own,
+TABLE_DOMAINS). A write bumps the domain's generation
 for the organisation of the active tenant scope: as the statement runs, so the writer's own later
 reads in its transaction miss, and once more when the transaction commits, so a reader who
 cached the old rows in between cannot keep serving them. A rolled-back write costs an extra miss.
@@ -22,6 +23,7 @@ or a flush can never come back to a number an old value was cached under.
 
 from __future__ import annotations
 
+import pickle
 import random
 import re
 
@@ -39,12 +41,28 @@ PLATFORM_DOMAINS = frozenset({"accounts", "tenancy"})
 # INSERT INTO "t", UPDATE "t", DELETE FROM "t", also inside a writable CTE. "DO UPDATE SET" and
 # "FOR UPDATE OF" match too; their word has no underscore and is no table.
 _WRITE_TARGET = re.compile(r"\b(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM|TRUNCATE(?:\s+TABLE)?)\s+\"?(\w+)", re.I)
-_MISSING = object()
+
+
+# Tables written far more often than the rest of their app is read with them: a domain of their
+# own, so an appraisee's save (appraisal rows) leaves cached cycle setup (cycles, phases, frozen
+# templates) alone. A read of these tables must name "appraisals" among its domains.
+_APPRAISAL_TABLES = (
+    "cycles_appraisal",
+    "cycles_appraisaltarget",
+    "cycles_appraisalevent",
+    "cycles_competencyrating",
+    "cycles_sectionresponse",
+    "cycles_ratingchange",
+)
+TABLE_DOMAINS = dict.fromkeys(_APPRAISAL_TABLES, "appraisals")
 
 
 def _domain(table: str) -> str | None:
+    table = table.lower()
+    if table in TABLE_DOMAINS:
+        return TABLE_DOMAINS[table]
     label, sep, _ = table.partition("_")
-    return label.lower() if sep and label else None
+    return label if sep and label else None
 
 
 def written_domains(sql: str | bytes) -> set[str]:
@@ -61,8 +79,16 @@ def generation_key(org_id, domain: str) -> str:
     return f"gen:{scope}:{domain}"
 
 
+_client = None
+
+
 def _redis():
-    return cache._cache.get_client(write=True)
+    """One client per process on the cache's own Redis: Django's cache builds a client (and its
+    table of reply callbacks) for every call, which cost more than the round trip itself."""
+    global _client
+    if _client is None:
+        _client = cache._cache.get_client(write=True)
+    return _client
 
 
 def _start() -> int:
@@ -133,20 +159,41 @@ def _scope_id():
     return organization.pk if organization is not None else None
 
 
-def current(domains, org_id) -> str:
-    """The generations of `domains` for an organisation (None: the platform's only), as one
-    string for a cache key."""
+def _generation_keys(domains, org_id) -> list[str]:
     keys = sorted({generation_key(org_id, d) for d in domains})
     if org_id is not None:
         # A tenant domain's value also changes with the writes to it outside any scope.
         keys += sorted({generation_key(None, d) for d in domains if d not in PLATFORM_DOMAINS})
-    values = cache.get_many(keys)
-    missing = [k for k in keys if k not in values]
-    if missing:
-        for key in missing:
-            cache.add(key, _start(), timeout=None)
-        values.update(cache.get_many(missing))
-    return ".".join(str(values[k]) for k in keys)
+    return [cache.make_and_validate_key(key) for key in keys]
+
+
+# One round trip for a cached read: the generations (each started at its random number if it has
+# none), the value's key made of them, and the value.
+_READ = """
+local gens = {}
+for i, key in ipairs(KEYS) do
+    redis.call('SET', key, ARGV[i + 1], 'NX')
+    gens[i] = redis.call('GET', key)
+end
+local value_key = ARGV[1] .. table.concat(gens, '.')
+return {value_key, redis.call('GET', value_key)}
+"""
+_read_script = None
+
+
+def _read(keys: list[str], stem: str) -> tuple[str, bytes | None]:
+    global _read_script
+    if _read_script is None:
+        _read_script = _redis().register_script(_READ)
+    value_key, value = _read_script(keys=keys, args=[stem, *(_start() for _ in keys)])
+    return value_key.decode() if isinstance(value_key, bytes) else value_key, value
+
+
+def current(domains, org_id) -> str:
+    """The generations of `domains` for an organisation (None: the platform's only), as one
+    string (what a cached value's key ends with)."""
+    value_key, _ = _read(_generation_keys(domains, org_id), "")
+    return value_key
 
 
 def cached(name: str, parts, domains, compute, *, timeout: int = TIMEOUT):
@@ -156,10 +203,10 @@ def cached(name: str, parts, domains, compute, *, timeout: int = TIMEOUT):
     `parts` must name everything else the value depends on (the person, the page, the filter):
     the organisation and the generations are added here."""
     org_id = _scope_id()
-    generations = current(domains, org_id)
-    key = f"{name}:{org_id or PLATFORM}:{':'.join(map(str, parts))}:{generations}"
-    value = cache.get(key, _MISSING)
-    if value is _MISSING:
-        value = compute()
-        cache.set(key, value, timeout)
+    stem = cache.make_and_validate_key(f"{name}:{org_id or PLATFORM}:{':'.join(map(str, parts))}:")
+    value_key, stored = _read(_generation_keys(domains, org_id), stem)
+    if stored is not None:
+        return pickle.loads(stored)
+    value = compute()
+    _redis().set(value_key, pickle.dumps(value, pickle.HIGHEST_PROTOCOL), ex=timeout)
     return value

@@ -4,9 +4,8 @@ from django.urls import Resolver404, resolve
 from django.utils import timezone, translation
 from django.utils.functional import SimpleLazyObject
 
-from . import generations
-from .models import Membership
 from .scoping import platform_unscoped, tenant_scope
+from .selectors import memberships_of
 
 ORG_KWARG = "org_slug"
 
@@ -39,7 +38,8 @@ class TenantMiddleware:
 
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
-        membership = membership_in(request.user, slug)
+        request.memberships = memberships_of(request.user)
+        membership = next((m for m in request.memberships if m.organization.slug == slug), None)
         if membership is None:
             raise Http404("No such organisation.")
 
@@ -55,20 +55,6 @@ class TenantMiddleware:
         # Views get the organisation from request.organization, not from their arguments.
         view_kwargs.pop(ORG_KWARG, None)
         return None
-
-
-def membership_in(user, slug):
-    """The user's active membership of the active organisation `slug` (with the organisation), or
-    None. Every request asks it: it is kept until a membership or organisation changes."""
-
-    def read():
-        return (
-            Membership.objects.select_related("organization")
-            .filter(organization__slug=slug, organization__is_active=True, user=user, is_active=True)
-            .first()
-        )
-
-    return generations.cached("membership", (user.pk, slug), ("tenancy",), read)
 
 
 def _employee_of(request):

@@ -1,18 +1,14 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 
-from .models import Membership
+from .selectors import memberships_of
 from .urls_helpers import org_reverse
 
 
 @login_required
 def home(request):
     """After sign-in: straight to the dashboard with one organisation, else the chooser."""
-    memberships = list(
-        Membership.objects.filter(user=request.user, is_active=True, organization__is_active=True)
-        .select_related("organization")
-        .order_by("organization__name")[:2]
-    )
+    memberships = memberships_of(request.user)
     if len(memberships) == 1:
         return redirect(org_reverse("dashboard", memberships[0].organization))
     return redirect("tenancy:choose")
@@ -20,9 +16,5 @@ def home(request):
 
 @login_required
 def choose_organization(request):
-    memberships = (
-        Membership.objects.filter(user=request.user, is_active=True, organization__is_active=True)
-        .select_related("organization")
-        .order_by("organization__name")
-    )
+    memberships = memberships_of(request.user)
     return render(request, "tenancy/choose.html", {"memberships": memberships})

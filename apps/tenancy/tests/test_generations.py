@@ -17,19 +17,23 @@ pytestmark = pytest.mark.django_db
     "sql, domains",
     [
         ('INSERT INTO "people_employee" ("id") VALUES (%s)', {"people"}),
-        ('UPDATE "cycles_appraisal" SET "state" = %s WHERE "id" = %s', {"cycles"}),
+        ('UPDATE "cycles_appraisal" SET "state" = %s WHERE "id" = %s', {"appraisals"}),
+        ('UPDATE "cycles_cycle" SET "current_phase" = %s WHERE "id" = %s', {"cycles"}),
         ('DELETE FROM "goals_goal" WHERE "id" IN (%s)', {"goals"}),
         ("update goals_goal set title = %s", {"goals"}),
         (b'INSERT INTO "notifications_notification" (id) VALUES (1), (2)', {"notifications"}),
         # A writable CTE (the cycle launch) and an upsert: the table, not the keyword after DO UPDATE.
         (
             'WITH made AS (INSERT INTO "cycles_appraisal" (id) SELECT 1 RETURNING id) '
-            'INSERT INTO "cycles_appraisaltarget" (id) SELECT id FROM made',
-            {"cycles"},
+            'INSERT INTO "goals_goal" (id) SELECT id FROM made',
+            {"appraisals", "goals"},
         ),
-        ('INSERT INTO "notifications_reminderlog" (id) VALUES (1) ON CONFLICT (id) DO UPDATE SET id = 1', {"notifications"}),
+        (
+            'INSERT INTO "notifications_reminderlog" (id) VALUES (1) ON CONFLICT (id) DO UPDATE SET id = 1',
+            {"notifications"},
+        ),
         ('SELECT "id" FROM "cycles_appraisal" WHERE "id" = %s FOR UPDATE OF "cycles_appraisal"', set()),
-        ('WITH RECURSIVE below(id) AS (SELECT id FROM people_employee) SELECT id FROM below', set()),
+        ("WITH RECURSIVE below(id) AS (SELECT id FROM people_employee) SELECT id FROM below", set()),
     ],
 )
 def test_the_domains_a_statement_writes(sql, domains):
@@ -101,9 +105,13 @@ def test_memberships_and_sign_ins_are_one_generation_for_the_platform(org_a, ali
 def test_a_read_between_two_writes_of_one_transaction_sees_the_second(org_a, unit_a):
     with transaction.atomic(), tenant_scope(org_a):
         OrgUnit.objects.filter(pk=unit_a.pk).update(name="First")
-        first = generations.cached("unit-name", (unit_a.pk,), ("people",), lambda: OrgUnit.objects.get(pk=unit_a.pk).name)
+        first = generations.cached(
+            "unit-name", (unit_a.pk,), ("people",), lambda: OrgUnit.objects.get(pk=unit_a.pk).name
+        )
         OrgUnit.objects.filter(pk=unit_a.pk).update(name="Second")
-        second = generations.cached("unit-name", (unit_a.pk,), ("people",), lambda: OrgUnit.objects.get(pk=unit_a.pk).name)
+        second = generations.cached(
+            "unit-name", (unit_a.pk,), ("people",), lambda: OrgUnit.objects.get(pk=unit_a.pk).name
+        )
     assert (first, second) == ("First", "Second")
 
 
