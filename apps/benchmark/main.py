@@ -37,7 +37,13 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--skip-load", action="store_true", help="Leave out the gunicorn load test.")
     p.add_argument("--load-seconds", type=float, default=30.0)
     p.add_argument("--concurrency", type=int, default=8, help="Client threads during the load test.")
-    p.add_argument("--workers", type=int, default=3, help="gunicorn workers.")
+    p.add_argument(
+        "--workers",
+        type=int,
+        default=2 * (os.cpu_count() or 1) + 1,
+        help="gunicorn workers (default: gunicorn's own advice, two per core plus one: while one waits on "
+        "PostgreSQL or Redis another runs).",
+    )
     p.add_argument(
         "--writes-per-second", type=float, default=2.0, help="Self-assessment saves alongside the load (0: none)."
     )

@@ -74,6 +74,8 @@ TEMPLATES = [
         },
     },
 ]
+# Common widgets built in Python to the HTML of Django's templates (apps/common/form_renderer.py).
+FORM_RENDERER = "apps.common.form_renderer.FastWidgetRenderer"
 
 DATABASES = {
     "default": dj_database_url.parse(
