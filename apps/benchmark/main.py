@@ -164,8 +164,13 @@ def _launch_figures(results: Results, launch: dict, size: str) -> None:
 def _page_figures(results: Results, timing: dict, size: str) -> None:
     name = f"page.{timing['page']}"
     results.add(f"{name}.queries", timing["queries"], "queries", size)
+    if "queries_cached" in timing:
+        results.add(f"{name}.queries_cached", timing["queries_cached"], "queries", size)
     results.add(f"{name}.median", timing["median"], "ms", size)
     results.add(f"{name}.p95", timing["p95"], "ms", size)
+    if "cold_median" in timing:
+        results.add(f"{name}.cold_median", timing["cold_median"], "ms", size)
+        results.add(f"{name}.cold_p95", timing["cold_p95"], "ms", size)
     if "essential_ms" in timing:
         results.add(f"{name}.raw_sql", timing["essential_ms"], "ms", size, sql=timing["essential_sql"])
         if timing["ratio"] is not None:

@@ -1,10 +1,12 @@
 """Server time and SQL statements of the main pages, in process through Django's test Client.
 
 Server time is the whole request through the middleware and view stack (no network, no
-browser). Each page is asked `requests` times after a warm-up; the statements of one request
-are kept, and every SELECT among them is run again raw (cursor.execute on the ORM's own SQL)
-to know how far the page is from what the database alone costs: the "essential" query is the
-page's most expensive SELECT, and the ratio is page median / that query's median.
+browser). Each page is asked `requests` times after a warm-up with its read caches warm, then
+`requests` times cold (apps/tenancy/generations.py: every cache forgotten before each request);
+the statements of one cold request are kept, and every SELECT among them is run again raw
+(cursor.execute on the ORM's own SQL) to know how far the page is from what the database alone
+costs: the "essential" query is the page's most expensive SELECT, and the ratio is the cold
+median / that query's median.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from django.urls import NoReverseMatch
 
 from apps.cycles.models import Appraisal
 from apps.cycles.services.self_assessment import self_assessment_fields
+from apps.tenancy import generations
 from apps.tenancy.scoping import tenant_scope
 from apps.tenancy.urls_helpers import org_reverse
 
@@ -92,29 +95,44 @@ def client_for(user) -> Client:
 
 
 def time_page(case, page: Page, requests: int) -> dict:
+    """The page as people get it (`median`, `p95`: its read caches warm, as between writes) and
+    cold (`cold_median`, `cold_p95`: every cache forgotten before each request, as right after
+    a write to everything it reads). `queries` counts the cold request's statements, the reads
+    the page costs (the same at any data size); `queries_cached` the warm one's. The raw SQL
+    and the ratio come from the cold request."""
     client = client_for(page.user)
     for _ in range(WARM_UP):
         _get(client, page.url)
-    seconds, counts, kept = [], set(), None
-    for n in range(requests):
-        log = StatementLog(keep=n == requests - 1)
-        with connection.execute_wrapper(log):
-            started = time.perf_counter()
-            _get(client, page.url)
-            seconds.append(time.perf_counter() - started)
-        counts.add(log.count)
-        kept = log
+    warm, warm_counts = _timed(client, page.url, requests, cold=False)
+    cold, cold_counts, kept = _timed(client, page.url, requests, cold=True, keep_last=True)
     raw = raw_sql(case, kept.statements)
-    timing = summary_ms(seconds)
+    timing, cold_timing = summary_ms(warm), summary_ms(cold)
     return {
         "page": page.key,
         "title": page.title,
-        "queries": max(counts),
-        "queries_varied": len(counts) > 1,
+        "queries": max(cold_counts),
+        "queries_varied": len(cold_counts) > 1,
+        "queries_cached": max(warm_counts),
         **timing,
+        "cold_median": cold_timing["median"],
+        "cold_p95": cold_timing["p95"],
         **raw,
-        "ratio": timing["median"] / raw["essential_ms"] if raw["essential_ms"] else None,
+        "ratio": cold_timing["median"] / raw["essential_ms"] if raw["essential_ms"] else None,
     }
+
+
+def _timed(client: Client, url: str, requests: int, *, cold: bool, keep_last: bool = False):
+    seconds, counts, log = [], set(), None
+    for n in range(requests):
+        if cold:
+            generations.forget_all()  # not timed
+        log = StatementLog(keep=keep_last and n == requests - 1)
+        with connection.execute_wrapper(log):
+            started = time.perf_counter()
+            _get(client, url)
+            seconds.append(time.perf_counter() - started)
+        counts.add(log.count)
+    return (seconds, counts, log) if keep_last else (seconds, counts)
 
 
 def _get(client: Client, url: str):

@@ -46,10 +46,17 @@ def page_sections(snapshot: dict, targets, form: SelfAssessmentForm, values: dic
         if field is None:
             return None
         stored = values.get(field.name, "")
-        entry = {"field": field, "bound": form[field.name], "stored": stored, "kind": kind, "key": key}
+        bound = form[field.name]
+        # The bound value once here: the template compares it with every level of the scale.
+        value = bound.value()
+        entry = {"field": field, "bound": bound, "value": value, "stored": stored, "kind": kind, "key": key}
         if not field.is_text:
             entry["levels"] = [
-                {**level, "descriptor": (descriptors or {}).get(level["value"]) or level["descriptor"]}
+                {
+                    **level,
+                    "descriptor": (descriptors or {}).get(level["value"]) or level["descriptor"],
+                    "checked": value == level["value"],
+                }
                 for level in levels
             ]
             entry["stored_level"] = by_value.get(level_value(snapshot, stored) or "")

@@ -10,10 +10,10 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db.models import Case, Count, DateTimeField, Prefetch, Q, QuerySet, Value, When, Window
-from django.db.models.functions import Substr
 from django.utils import timezone
 
 from apps.people.models import OrgUnit
+from apps.people.selectors import unit_paths
 from apps.people.services.tree import segment
 from apps.tenancy import generations
 
@@ -219,25 +219,20 @@ class UnitRow:
 
 def overview_counts(cycle: Cycle) -> tuple[list[UnitRow], UnitRow]:
     """Counts by state for the top two levels of the unit tree, each over its whole subtree,
-    and the totals. One aggregate grouped by the first two segments of the appraisee's unit
-    path (a path prefix), plus one query for the units themselves."""
-    prefix = Substr("employee__unit__path", 1, 2 * _SEGMENT)
-    rows = (
-        Appraisal.objects.filter(cycle=cycle)
-        .annotate(prefix=prefix)
-        .values("prefix", "state")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
+    and the totals. One aggregate grouped by the appraisee's unit (integers: cheaper to group
+    than a prefix of each row's unit path, and no join to the units), summed up to the top two
+    levels through the units' paths (cached: people.selectors.unit_paths)."""
+    rows = Appraisal.objects.filter(cycle=cycle).values_list("employee__unit_id", "state").annotate(n=Count("pk"))
+    paths = unit_paths()
     units = list(OrgUnit.objects.filter(depth__lte=1).order_by("path"))
     by_path = {unit.path: UnitRow(unit) for unit in units}
     totals = UnitRow(None)
-    for row in rows:
-        prefix_path, state, n = row["prefix"], row["state"], row["n"]
+    for unit_id, state, n in rows.order_by():
         totals.counts[state] = totals.counts.get(state, 0) + n
+        path = paths.get(unit_id, "")
         # The level-two unit (if the person sits at or below one) and the root above it.
-        for path in {prefix_path, prefix_path[:_SEGMENT]}:
-            unit_row = by_path.get(path)
+        for prefix in {path[: 2 * _SEGMENT], path[:_SEGMENT]}:
+            unit_row = by_path.get(prefix)
             if unit_row is not None:
                 unit_row.counts[state] = unit_row.counts.get(state, 0) + n
     return [by_path[unit.path] for unit in units], totals

@@ -37,6 +37,12 @@ def employee_with_lines(employee_qs):
     )
 
 
+def unit_paths() -> dict[int, str]:
+    """Every unit's materialised path by id: one narrow query, kept until people data changes
+    (aggregates grouped by unit sum themselves up the tree with it)."""
+    return generations.cached("unit-paths", (), ("people",), lambda: dict(OrgUnit.objects.values_list("id", "path")))
+
+
 def units_with_head_counts():
     """Every unit in tree order with its head and active head count: one query."""
     return (

@@ -23,10 +23,13 @@ or a flush can never come back to a number an old value was cached under.
 
 from __future__ import annotations
 
+import hashlib
 import pickle
 import random
 import re
+from functools import lru_cache
 
+from django.apps import apps as django_apps
 from django.core.cache import cache
 from django.db import connection
 from django.db.backends.signals import connection_created
@@ -196,6 +199,18 @@ def current(domains, org_id) -> str:
     return value_key
 
 
+@lru_cache(maxsize=1)
+def _schema() -> str:
+    """A fingerprint of every model's fields: values are pickled model instances, and after a
+    deploy that changes a model the old pickles must not be read (nor fail to load)."""
+    fields = sorted(
+        f"{model._meta.label}.{field.attname}:{field.get_internal_type()}"
+        for model in django_apps.get_models()
+        for field in model._meta.concrete_fields
+    )
+    return hashlib.sha1("\n".join(fields).encode(), usedforsecurity=False).hexdigest()[:10]
+
+
 def cached(name: str, parts, domains, compute, *, timeout: int = TIMEOUT):
     """`compute()`'s value for the active organisation, kept until a write to one of `domains`
     (or `timeout` seconds).
@@ -203,10 +218,20 @@ def cached(name: str, parts, domains, compute, *, timeout: int = TIMEOUT):
     `parts` must name everything else the value depends on (the person, the page, the filter):
     the organisation and the generations are added here."""
     org_id = _scope_id()
-    stem = cache.make_and_validate_key(f"{name}:{org_id or PLATFORM}:{':'.join(map(str, parts))}:")
+    stem = cache.make_and_validate_key(f"{name}:{_schema()}:{org_id or PLATFORM}:{':'.join(map(str, parts))}:")
     value_key, stored = _read(_generation_keys(domains, org_id), stem)
     if stored is not None:
         return pickle.loads(stored)
     value = compute()
     _redis().set(value_key, pickle.dumps(value, pickle.HIGHEST_PROTOCOL), ex=timeout)
     return value
+
+
+def forget_all() -> None:
+    """Make every cached value unreachable, as if every domain of every organisation had just been
+    written: the generation keys go, and restart at random numbers when next read (as after an
+    eviction). For tests and the benchmark's cold timings."""
+    client = _redis()
+    keys = list(client.scan_iter(match=cache.make_key("gen:*"), count=1000))
+    for start in range(0, len(keys), 1000):
+        client.delete(*keys[start : start + 1000])

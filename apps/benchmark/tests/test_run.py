@@ -46,7 +46,15 @@ def test_a_tiny_run_measures_everything(db, tmp_path):
         "org_chart",
         "moderation",
     ):
-        assert {f"page.{page}.queries", f"page.{page}.median", f"page.{page}.p95", f"page.{page}.ratio"} <= names
+        assert {
+            f"page.{page}.queries",
+            f"page.{page}.queries_cached",
+            f"page.{page}.median",
+            f"page.{page}.p95",
+            f"page.{page}.cold_median",
+            f"page.{page}.cold_p95",
+            f"page.{page}.ratio",
+        } <= names
     assert {
         "page.self_assessment_save.median",
         "csv_import.total",
@@ -58,7 +66,7 @@ def test_a_tiny_run_measures_everything(db, tmp_path):
     assert sizes == {"40 appraisees (big org)", "12 appraisees (peer shape)"}
     queries = {}
     for f in data["figures"]:
-        if f["name"].startswith("page.") and f["name"].endswith(".queries"):
+        if f["name"].startswith("page.") and f["name"].endswith((".queries", ".queries_cached")):
             queries.setdefault(f["name"], set()).add(f["value"])
     assert all(len(counts) == 1 for counts in queries.values()), queries
     assert data["conditions"]["platform"]["organisations"] == 2

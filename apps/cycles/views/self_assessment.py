@@ -84,6 +84,7 @@ def self_assessment(request, appraisal_id):
         "template_name": snapshot.get("template", {}).get("name", ""),
         "screen_url": org_reverse("cycles:appraisal_detail", request.organization, appraisal_id=appraisal.public_id),
         "screen_label": "Appraisal overview",
+        "autosave_url": org_reverse("cycles:autosave", request.organization, appraisal_id=appraisal.public_id),
         "form": form,
         # Messages about the whole form, kept when the page turns read-only (a save after the submit).
         "notices": notices,
