@@ -96,10 +96,29 @@ def test_a_write_outside_any_scope_reaches_every_organisation(org_a, org_b, unit
 
 
 def test_memberships_and_sign_ins_are_one_generation_for_the_platform(org_a, alice):
-    before = generations.current(("tenancy",), None)
+    compute, _ = _counter()
+
+    def read():  # outside any organisation, as the middleware reads memberships
+        return generations.cached("test-memberships", ("x",), ("tenancy",), compute)
+
+    assert read() == 1
     with tenant_scope(org_a):
         Membership.objects.filter(user=alice).update(is_active=False)
-    assert generations.current(("tenancy",), None) != before
+    assert read() == 2
+
+
+def test_a_transaction_bumps_once_until_it_reads_through_the_cache(org_a, monkeypatch):
+    bumped = []
+    real_bump = generations.bump
+    monkeypatch.setattr(generations, "bump", lambda keys: (bumped.append(set(keys)), real_bump(keys)))
+    goals = generations.generation_key(org_a.pk, "goals")
+    with tenant_scope(org_a), connection.cursor() as cursor:
+        cursor.execute("UPDATE goals_goal SET title = title WHERE id = -1")
+        cursor.execute("UPDATE goals_goal SET title = title WHERE id = -2")
+        assert [keys for keys in bumped if goals in keys] == [{goals}]  # the second write: no round trip
+        generations.cached("test-goals", (), ("goals",), lambda: "read")
+        cursor.execute("UPDATE goals_goal SET title = title WHERE id = -3")
+    assert [keys for keys in bumped if goals in keys] == [{goals}, {goals}]
 
 
 def test_a_read_between_two_writes_of_one_transaction_sees_the_second(org_a, unit_a):
