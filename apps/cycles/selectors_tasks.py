@@ -6,6 +6,7 @@ SQL aggregate grouped by the unit's path prefix.
 """
 
 import datetime
+import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -236,6 +237,20 @@ def overview_counts(cycle: Cycle) -> tuple[list[UnitRow], UnitRow]:
             if unit_row is not None:
                 unit_row.counts[state] = unit_row.counts.get(state, 0) + n
     return [by_path[unit.path] for unit in units], totals
+
+
+def overview_figures(cycle: Cycle) -> tuple[tuple[list[UnitRow], UnitRow], tuple[list, int]]:
+    """overview_counts() and overdue_appraisals() as HR's overview shows them: kept until an
+    appraisal, a cycle or a person changes (an appraisee's save included), and for a minute at
+    most, since an appraisal turns overdue as a phase ends, with no write."""
+    minute = int(time.time() // 60)
+    return generations.cached(
+        "cycle-overview",
+        (cycle.pk, minute),
+        ("appraisals", "cycles", "people"),
+        lambda: (overview_counts(cycle), overdue_appraisals(cycle)),
+        timeout=60,
+    )
 
 
 def overdue_appraisals(cycle: Cycle, *, now: datetime.datetime | None = None, limit: int = OVERDUE_LIMIT):

@@ -110,12 +110,13 @@ def bump(keys) -> None:
 
 
 class _PendingBump:
-    """The generations one transaction wrote, bumped again once it commits; and whether the
-    transaction has read through the cache since it last bumped."""
+    """The generations one transaction wrote, bumped again once it commits; and which of them
+    need no bump at a further write."""
 
     def __init__(self):
         self.keys: set[str] = set()
-        self.read_since_bump = False
+        # Generations bumped since the transaction last read through the cache.
+        self.fresh: set[str] = set()
 
     def __call__(self):
         bump(self.keys)
@@ -150,11 +151,11 @@ def _written(conn, keys: set[str]) -> None:
     # has cached a read since (it may hold what the first write left): a save of ten statements
     # costs one round trip to Redis, not ten. Other readers only ever cache committed rows, which
     # the bump at commit puts out of reach.
-    due = keys if pending.read_since_bump else keys - pending.keys
+    due = keys - pending.fresh
     if due:
         bump(due)
+    pending.fresh |= due
     pending.keys |= keys
-    pending.read_since_bump = False
 
 
 def install(sender=None, connection=connection, **kwargs) -> None:
@@ -230,7 +231,7 @@ def cached(name: str, parts, domains, compute, *, timeout: int = TIMEOUT):
     if connection.in_atomic_block:
         pending = _pending(connection)
         if pending is not None:
-            pending.read_since_bump = True
+            pending.fresh.clear()
     org_id = _scope_id()
     stem = cache.make_and_validate_key(f"{name}:{_schema()}:{org_id or PLATFORM}:{':'.join(map(str, parts))}:")
     value_key, stored = _read(_generation_keys(domains, org_id), stem)

@@ -122,6 +122,17 @@ def test_the_page_shows_counts_bars_and_overdue_items(alice_client, org_a, unit_
     assert "/cycles/appraisals/" in page  # overdue rows link to the appraisal
 
 
+def test_the_page_shows_a_change_at_once_though_its_figures_are_cached(alice_client, org_a, unit_a):
+    ct = _cycle(org_a)
+    [appraisal] = _appraisals(org_a, ct, unit_a, S.SELF_ASSESSMENT, last_name="Zephyr")
+    url = _url(org_a, ct.cycle)
+    assert "Zephyr" in alice_client.get(url).content.decode()  # overdue, and now cached
+    with tenant_scope(org_a):
+        type(appraisal).objects.filter(pk=appraisal.pk).update(state=S.COUNTERSIGNED)  # no signal, no service
+    page = alice_client.get(url).content.decode()
+    assert "Zephyr" not in page  # countersigned: no longer overdue
+
+
 def test_the_page_has_an_empty_state_before_launch(alice_client, org_a):
     ct = _cycle(org_a)
     assert "No appraisals in this cycle yet" in alice_client.get(_url(org_a, ct.cycle)).content.decode()

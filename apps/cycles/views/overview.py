@@ -16,8 +16,7 @@ from ..selectors_tasks import (
     OVERDUE_LIMIT,
     RELEASE_PHASES,
     cycle_for_overview,
-    overdue_appraisals,
-    overview_counts,
+    overview_figures,
     releasable,
 )
 from ..services.release import moderation_holding, release_results
@@ -26,8 +25,7 @@ from ..services.release import moderation_holding, release_results
 def cycle_overview(request, cycle_id):
     require_hr_admin(request.membership)
     cycle = get_object_or_404(cycle_for_overview(), public_id=cycle_id)
-    rows, totals = overview_counts(cycle)
-    overdue, overdue_count = overdue_appraisals(cycle)
+    (rows, totals), (overdue, overdue_count) = overview_figures(cycle)
     sessions = ModerationSession.objects.filter(cycle=cycle).select_related("panel").order_by("status", "-opened_at")
     return render(
         request,
