@@ -103,8 +103,8 @@ def time_page(case, page: Page, requests: int) -> dict:
     client = client_for(page.user)
     for _ in range(WARM_UP):
         _get(client, page.url)
-    warm, warm_counts = _timed(client, page.url, requests, cold=False)
-    cold, cold_counts, kept = _timed(client, page.url, requests, cold=True, keep_last=True)
+    warm, warm_counts, _ = _timed(client, page.url, requests, cold=False)
+    cold, cold_counts, kept = _timed(client, page.url, requests, cold=True)
     raw = raw_sql(case, kept.statements)
     timing, cold_timing = summary_ms(warm), summary_ms(cold)
     return {
@@ -121,18 +121,19 @@ def time_page(case, page: Page, requests: int) -> dict:
     }
 
 
-def _timed(client: Client, url: str, requests: int, *, cold: bool, keep_last: bool = False):
+def _timed(client: Client, url: str, requests: int, *, cold: bool):
+    """Server times and statement counts of `requests` requests, and the last one's statements."""
     seconds, counts, log = [], set(), None
     for n in range(requests):
         if cold:
             generations.forget_all()  # not timed
-        log = StatementLog(keep=keep_last and n == requests - 1)
+        log = StatementLog(keep=n == requests - 1)
         with connection.execute_wrapper(log):
             started = time.perf_counter()
             _get(client, url)
             seconds.append(time.perf_counter() - started)
         counts.add(log.count)
-    return (seconds, counts, log) if keep_last else (seconds, counts)
+    return seconds, counts, log
 
 
 def _get(client: Client, url: str):

@@ -7,7 +7,6 @@ appraisal still in a state whose phase has ended.
 """
 
 import datetime
-import time
 from collections import defaultdict
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q
@@ -171,13 +170,12 @@ def current_announcements_for(employee, *, limit: int = 5):
     announcement or a unit changes, and for a minute at most, so a scheduled one appears (or an
     ended one goes) within a minute of its time."""
     path = employee.unit.path if employee is not None and employee.unit_id is not None else "-"
-    minute = int(time.time() // 60)
     return generations.cached(
         "announcements",
-        (path, limit, minute),
+        (path, limit),
         ("committees", "people"),
         lambda: announcements_for(employee, limit=limit),
-        timeout=60,
+        max_age=60,
     )
 
 

@@ -6,7 +6,6 @@ SQL aggregate grouped by the unit's path prefix.
 """
 
 import datetime
-import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -243,13 +242,12 @@ def overview_figures(cycle: Cycle) -> tuple[tuple[list[UnitRow], UnitRow], tuple
     """overview_counts() and overdue_appraisals() as HR's overview shows them: kept until an
     appraisal, a cycle or a person changes (an appraisee's save included), and for a minute at
     most, since an appraisal turns overdue as a phase ends, with no write."""
-    minute = int(time.time() // 60)
     return generations.cached(
         "cycle-overview",
-        (cycle.pk, minute),
+        (cycle.pk,),
         ("appraisals", "cycles", "people"),
         lambda: (overview_counts(cycle), overdue_appraisals(cycle)),
-        timeout=60,
+        max_age=60,
     )
 
 

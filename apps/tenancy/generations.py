@@ -28,6 +28,7 @@ import hashlib
 import pickle
 import random
 import re
+import time
 from functools import lru_cache
 
 from django.apps import apps as django_apps
@@ -222,12 +223,16 @@ def _schema() -> str:
     return hashlib.sha1("\n".join(fields).encode(), usedforsecurity=False).hexdigest()[:10]
 
 
-def cached(name: str, parts, domains, compute, *, timeout: int = TIMEOUT):
+def cached(name: str, parts, domains, compute, *, timeout: int = TIMEOUT, max_age: int | None = None):
     """`compute()`'s value for the active organisation, kept until a write to one of `domains`
     (or `timeout` seconds).
 
     `parts` must name everything else the value depends on (the person, the page, the filter):
-    the organisation and the generations are added here."""
+    the organisation and the generations are added here. `max_age`: for values that also change
+    with the clock alone (what is published or overdue now), a new value every `max_age` seconds
+    whatever the writes."""
+    if max_age is not None:
+        parts, timeout = (*parts, int(time.time() // max_age)), min(timeout, max_age)
     if connection.in_atomic_block:
         pending = _pending(connection)
         if pending is not None:

@@ -154,3 +154,13 @@ def test_a_lost_generation_restarts_where_no_old_value_was_cached(org_a):
     _read(org_a, compute)
     cache.delete(generations.generation_key(org_a.pk, "people"))
     assert _read(org_a, compute) == 2
+
+
+def test_a_value_of_the_clock_is_read_again_in_the_next_window(org_a, monkeypatch):
+    compute, _ = _counter()
+    monkeypatch.setattr(generations.time, "time", lambda: 6000.0)
+    with tenant_scope(org_a):
+        assert generations.cached("test-clock", (), ("goals",), compute, max_age=60) == 1
+        assert generations.cached("test-clock", (), ("goals",), compute, max_age=60) == 1
+        monkeypatch.setattr(generations.time, "time", lambda: 6060.0)
+        assert generations.cached("test-clock", (), ("goals",), compute, max_age=60) == 2
