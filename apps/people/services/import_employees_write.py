@@ -11,10 +11,10 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.utils import timezone
 
+from apps.tenancy.bulk_sql import reserve_ids, update_rows
 from apps.tenancy.models import Membership, Role
 
 from ..models import Employee, OrgUnit, Position
-from .bulk_sql import reserve_ids, update_rows
 from .import_employees import EmployeePlan
 
 _BATCH = 1000

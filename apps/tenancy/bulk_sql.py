@@ -1,4 +1,5 @@
-"""A bulk UPDATE that stays linear in the number of rows, for imports of thousands of people.
+"""A bulk UPDATE that stays linear in the number of rows: imports of thousands of people, and the
+few rows of a form save, where bulk_update()'s expressions cost more Python than the statement.
 
 Django's QuerySet.bulk_update() sends one `CASE WHEN id=1 THEN … WHEN id=2 THEN …` per field
 and batch: building those expressions costs Python seconds per thousand rows and PostgreSQL

@@ -1,0 +1,36 @@
+"""update_rows (apps/tenancy/bulk_sql.py): the bulk UPDATE of imports and form saves writes each
+object's own values, NULLs included, and only in the organisation it is given."""
+
+import pytest
+
+from apps.people.models import OrgUnit
+from apps.tenancy.bulk_sql import update_rows
+from apps.tenancy.scoping import tenant_scope
+from apps.tests_support import factories
+
+pytestmark = pytest.mark.django_db
+
+
+def test_each_row_gets_its_own_values_and_nulls(org_a, unit_a):
+    with tenant_scope(org_a):
+        other = factories.OrgUnitFactory(organization=org_a, name="Alpha Sales", code="A-S", parent=unit_a)
+    unit_a.name, unit_a.is_active = "Alpha Head Office", False
+    other.name, other.parent = "Alpha Sales & Service", None
+    with tenant_scope(org_a):
+        assert update_rows(OrgUnit, [unit_a, other], ["name", "is_active", "parent"], organization=org_a) == 2
+        rows = {u.pk: u for u in OrgUnit.objects.filter(pk__in=[unit_a.pk, other.pk])}
+    assert (rows[unit_a.pk].name, rows[unit_a.pk].is_active) == ("Alpha Head Office", False)
+    assert (rows[other.pk].name, rows[other.pk].parent_id, rows[other.pk].is_active) == ("Alpha Sales & Service", None, True)
+
+
+def test_rows_of_another_organisation_are_never_touched(org_a, unit_a, unit_b):
+    unit_b.name = "Written through Alpha"
+    with tenant_scope(org_a):
+        assert update_rows(OrgUnit, [unit_b], ["name"], organization=org_a) == 0
+    unit_b.refresh_from_db()
+    assert unit_b.name == "Beta HQ"
+
+
+def test_nothing_to_write_sends_nothing(org_a, django_assert_num_queries):
+    with django_assert_num_queries(0):
+        assert update_rows(OrgUnit, [], ["name"], organization=org_a) == 0
