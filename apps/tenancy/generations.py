@@ -59,7 +59,12 @@ _APPRAISAL_TABLES = (
     "cycles_sectionresponse",
     "cycles_ratingchange",
 )
-TABLE_DOMAINS = dict.fromkeys(_APPRAISAL_TABLES, "appraisals")
+TABLE_DOMAINS = {
+    **dict.fromkeys(_APPRAISAL_TABLES, "appraisals"),
+    # The audit trail belongs to one organisation and is written by nearly every service: left in
+    # "tenancy", a platform domain, each audited write anywhere would drop every sign-in's cache.
+    "tenancy_auditevent": "audit",
+}
 
 
 def _domain(table: str) -> str | None:

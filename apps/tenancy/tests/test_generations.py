@@ -6,7 +6,7 @@ from django.core.cache import cache
 from django.db import connection, transaction
 
 from apps.people.models import OrgUnit
-from apps.tenancy import generations
+from apps.tenancy import audit, generations
 from apps.tenancy.models import Membership
 from apps.tenancy.scoping import platform_unscoped, tenant_scope
 
@@ -32,6 +32,7 @@ pytestmark = pytest.mark.django_db
             'INSERT INTO "notifications_reminderlog" (id) VALUES (1) ON CONFLICT (id) DO UPDATE SET id = 1',
             {"notifications"},
         ),
+        ('INSERT INTO "tenancy_auditevent" ("action") VALUES (%s)', {"audit"}),
         ('SELECT "id" FROM "cycles_appraisal" WHERE "id" = %s FOR UPDATE OF "cycles_appraisal"', set()),
         ("WITH RECURSIVE below(id) AS (SELECT id FROM people_employee) SELECT id FROM below", set()),
     ],
@@ -105,6 +106,20 @@ def test_memberships_and_sign_ins_are_one_generation_for_the_platform(org_a, ali
     with tenant_scope(org_a):
         Membership.objects.filter(user=alice).update(is_active=False)
     assert read() == 2
+
+
+def test_an_audited_write_keeps_every_sign_in_cached(org_a, alice):
+    """The audit trail is the organisation's own: recording an event (nearly every service does)
+    must not drop the platform's cached memberships and sign-ins."""
+    compute, _ = _counter()
+
+    def read():
+        return generations.cached("test-memberships", ("x",), ("tenancy",), compute)
+
+    read()
+    with tenant_scope(org_a):
+        audit.record(organization=org_a, actor=alice, action="test.audited", obj=None, summary="Audited")
+    assert read() == 1
 
 
 def test_a_transaction_bumps_once_until_it_reads_through_the_cache(org_a, monkeypatch):
