@@ -7,13 +7,14 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.paginator import Paginator
-from django.db.models import Case, CharField, Count, Q, StdDev, Sum, Value, When
-from django.db.models.functions import Substr
+from django.db.models import Count, Q, StdDev, Sum
 
 from apps.common.paging import keyset_page
 from apps.cycles.models import Appraisal, AppraisalState, Cycle, CycleTemplate
 from apps.people.models import Employee, OrgUnit
+from apps.people.selectors import unit_paths
 from apps.people.services.tree import segment
+from apps.tenancy import generations
 
 from .models_moderation import ModerationAdjustment, ModerationGuideline, ModerationSession, SessionStatus
 from .scope import WHOLE_ORGANISATION, covers_path, in_scope_q, scope_paths
@@ -161,24 +162,23 @@ def focus_of(session: ModerationSession, unit: OrgUnit | None = None) -> Focus:
     return Focus(unit=unit, rows=[unit, *children], roots=roots, trail=trail, whole_organisation=whole)
 
 
-def _by_unit(listed, focus: Focus, levels: list[str]) -> tuple[list[DistributionRow], dict]:
-    """Level counts of the ready appraisals per row of the focus, grouped in PostgreSQL by the
-    path of the row each appraisee's unit lies in; and the count of the listed ones per state
-    (the same query)."""
+def _row_path_of(focus: Focus):
+    """A function from an appraisee's unit path to the path of the focus row it counts in (None:
+    outside every row)."""
     if focus.unit is not None:
         # The focus unit's path plus one segment: a sub-unit's path, or the focus's own for its staff.
-        row_path = Substr("employee__unit__path", 1, len(focus.unit.path) + SEGMENT)
-    else:
-        row_path = Case(
-            *[When(employee__unit__path__startswith=row.path, then=Value(row.path)) for row in focus.rows],
-            output_field=CharField(),
-        )
-    grouped = (
-        listed.annotate(row_path=row_path)
-        .values("row_path", "state", "overall_level")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
+        width = len(focus.unit.path) + SEGMENT
+        return lambda path: path[:width]
+    roots = [row.path for row in focus.rows]
+    return lambda path: next((root for root in roots if path.startswith(root)), None)
+
+
+def _by_unit(listed, focus: Focus, levels: list[str]) -> tuple[list[DistributionRow], dict]:
+    """Level counts of the ready appraisals per row of the focus, and the count of the listed ones
+    per state, from one aggregate grouped by the appraisee's unit (integers: cheaper to group than
+    a prefix of each row's unit path), summed into the rows through the units' paths (cached)."""
+    grouped = listed.values("employee__unit_id", "state", "overall_level").annotate(n=Count("pk")).order_by()
+    paths, row_path_of = unit_paths(), _row_path_of(focus)
     units = {row.path: row for row in focus.rows}
     rows: dict = {}
     states: dict = {}
@@ -186,7 +186,7 @@ def _by_unit(listed, focus: Focus, levels: list[str]) -> tuple[list[Distribution
         states[entry["state"]] = states.get(entry["state"], 0) + entry["n"]
         if entry["state"] != READY:
             continue
-        unit = units.get(entry["row_path"])
+        unit = units.get(row_path_of(paths.get(entry["employee__unit_id"], "")))
         if unit is None:  # a unit created since the page's units were read
             continue
         own = focus.unit is not None and unit.pk == focus.unit.pk
@@ -194,7 +194,8 @@ def _by_unit(listed, focus: Focus, levels: list[str]) -> tuple[list[Distribution
             unit.path, DistributionRow(key=str(unit.public_id), name=unit.name, unit=unit, own_staff=own)
         )
         row.total += entry["n"]
-        row.counts[entry["overall_level"] or UNRATED] = entry["n"]
+        level = entry["overall_level"] or UNRATED
+        row.counts[level] = row.counts.get(level, 0) + entry["n"]
     for row in rows.values():
         row.cells = _cells(row.counts, row.total, levels)
     # The focus's own staff first, then its sub-units by name.
@@ -307,6 +308,8 @@ def distribution(session: ModerationSession, focus: Focus | None = None, *, offi
     ready = focus_appraisals(session, focus, states=(READY,))
     by_unit, states = _by_unit(focus_appraisals(session, focus), focus, levels + [UNRATED])
     officers = Paginator(_officers(ready), OFFICERS_PAGE_SIZE).get_page(officers_page)
+    officers.paginator.num_pages  # noqa: B018 (kept on the paginator, which then needs no rows:
+    officers.paginator.object_list = ()  # the page is cached, and every officer's row would weigh)
     _with_level_cells(ready, list(officers.object_list), levels + [UNRATED])
     guideline = guideline_for(session.cycle)
     shares = {label: Decimal(str(value)) for label, value in (guideline.shares if guideline else {}).items()}
@@ -362,6 +365,40 @@ def appraisal_page(session: ModerationSession, focus: Focus, *, officer=None, pa
     return page
 
 
+# What the session page reads: appraisals (levels, scores, states), people (names, units),
+# committees (the panel, its sessions, adjustments, the guideline) and cycles (the frozen scales).
+PAGE_DOMAINS = ("appraisals", "people", "committees", "cycles")
+
+
+def _page_number(value) -> int:
+    """A page asked for in the query string, as the number the paginator would read it as (so
+    junk in the URL neither splits the cache nor reaches its keys)."""
+    try:
+        return max(int(value), 1)
+    except (TypeError, ValueError):
+        return 1
+
+
+def session_page(session: ModerationSession, *, unit=None, officer=None, page=1, officers_page=1, figures=True):
+    """What the session page shows for a unit (None: the scope's top) and officer filter: the
+    focus and a page of its appraisals and, with `figures`, the distribution, chart and unit
+    choices. Kept until any of PAGE_DOMAINS is written (generations.cached): the same for
+    everyone the panel lets read the session, so the caller checks that first."""
+    page, officers_page = _page_number(page), _page_number(officers_page)
+
+    def read() -> dict:
+        focus = focus_of(session, unit)
+        shown = {"focus": focus, "page": appraisal_page(session, focus, officer=officer, page=page)}
+        if figures:
+            shown.update(distribution(session, focus, officers_page=officers_page))
+            shown["chart"] = level_chart(shown["overall"])
+            shown["units"] = unit_choices(focus)
+        return shown
+
+    key = (session.pk, unit.pk if unit else "", officer.pk if officer else "", page, officers_page, int(figures))
+    return generations.cached("moderation-session", key, PAGE_DOMAINS, read)
+
+
 def open_sessions(cycle: Cycle):
     return ModerationSession.objects.filter(cycle=cycle, status=SessionStatus.OPEN)
 
@@ -394,6 +431,7 @@ __all__ = [
     "cycle_levels",
     "distribution",
     "focus_of",
+    "session_page",
     "sessions_holding_release",
     "unit_choices",
 ]

@@ -104,24 +104,27 @@ def session_detail(request, moderationsession_id):
     paths = scope_paths(session.panel)
     unit = _chosen(OrgUnit.objects.filter(in_scope_q(paths, "path")), request.GET.get("unit"))
     officer = _chosen(Employee.objects, request.GET.get("officer"))
-    focus = selectors.focus_of(session, unit)
-    page = selectors.appraisal_page(session, focus, officer=officer, page=request.GET.get("page"))
+    list_only = bool(request.htmx and request.htmx.target == APPRAISALS_TARGET)
+    shown = selectors.session_page(
+        session,
+        unit=unit,
+        officer=officer,
+        page=request.GET.get("page"),
+        officers_page=request.GET.get("officers_page"),
+        figures=not list_only,
+    )
     context = {
+        **shown,
         "session": session,
         "panel": session.panel,
-        "page": page,
-        "focus": focus,
-        "unit": focus.unit,
+        "unit": shown["focus"].unit,
         "officer": officer,
         "can_adjust": session.is_open and can(roles, Action.ADJUST),
         "can_run": session.is_open and can(roles, Action.RUN),
         "is_hr": is_hr_admin(request.membership),
     }
-    if request.htmx and request.htmx.target == APPRAISALS_TARGET:
+    if list_only:
         return render(request, "committees/moderation/_session_appraisals.html", context)
-    context.update(selectors.distribution(session, focus, officers_page=request.GET.get("officers_page")))
-    context["chart"] = selectors.level_chart(context["overall"])
-    context["units"] = selectors.unit_choices(focus)
     if request.htmx and request.htmx.target == FOCUS_TARGET:
         return render(request, "committees/moderation/session.html#focus", context)
     return render(request, "committees/moderation/session.html", context)

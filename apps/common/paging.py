@@ -17,4 +17,8 @@ def keyset_page(queryset: QuerySet, per_page: int, number) -> Page:
     keys = list(page.object_list)
     rows = {row.pk: row for row in queryset.order_by().filter(pk__in=keys)} if keys else {}
     page.object_list = [rows[key] for key in keys if key in rows]
+    # The page keeps its rows and the paginator its count (get_page read it): dropping the keys'
+    # queryset lets the page be pickled into a cache without running that query again.
+    page.paginator.num_pages  # noqa: B018 (computed once, kept on the paginator)
+    page.paginator.object_list = ()
     return page

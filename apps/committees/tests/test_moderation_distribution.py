@@ -125,6 +125,22 @@ def test_the_filtered_list_and_its_htmx_fragment_run_a_fixed_number_of_queries(w
     assert len(after) == len(before)
 
 
+def test_the_cached_session_page_shows_a_change_at_once(world):
+    """The page's figures are cached until a write to what they are read from: a level changed by a
+    bare UPDATE (no service, no signal) shows on the next request, and so does a renamed unit."""
+    client = client_for(world, "cleo")
+    url = org_reverse("moderation:session_detail", world.org, moderationsession_id=world.session.public_id)
+    assert "Sales North" in client.get(url).content.decode()
+    with tenant_scope(world.org):
+        type(world.appraisals[0]).objects.filter(pk__in=[a.pk for a in world.appraisals]).update(overall_level="1")
+        type(world.north).objects.filter(pk=world.north.pk).update(name="Sales Nord")
+    body = client.get(url).content.decode()
+    assert "Sales Nord" in body and "Sales North" not in body
+    assert "level 1: 6 (100.0%)" in body
+    # Junk in the page numbers reads as the first page, not as a key of its own or an error.
+    assert client.get(url + "?page=%20x&officers_page=-3").status_code == 200
+
+
 def test_the_session_list_runs_a_fixed_number_of_queries(world):
     client = client_for(world, "alice")
     url = org_reverse("moderation:session_list", world.org)
