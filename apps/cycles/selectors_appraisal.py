@@ -6,24 +6,40 @@ from django.shortcuts import get_object_or_404
 
 from apps.goals.models import Goal, GoalLevel, GoalStatus
 from apps.people.models import Employee
+from apps.tenancy import generations
 
 from . import permissions
 from .models import Appraisal, AppraisalEvent, AppraisalState, AppraisalTarget, CyclePhase
+from .services.self_assessment import current_values, self_assessment_fields
+
+# What an appraisal screen reads of it: the appraisal, its cycle and frozen template, its people.
+APPRAISAL_DOMAINS = ("appraisals", "cycles", "people")
 
 
-def appraisal_for_person(*, appraisal_id, employee, membership, for_write=False) -> tuple[Appraisal, set]:
+def appraisal_for_person(
+    *, appraisal_id, employee, membership, for_write=False, cached=False
+) -> tuple[Appraisal, set]:
     """The appraisal with its cycle and frozen template, and the person's roles on it; 404 when
     they may not see it (another tenant's id included), so an unseen appraisal and a missing one
     look the same. Pages also get the appraisee (unit, post) and the officers; `for_write` leaves
-    them out: a save that succeeds redirects."""
-    queryset = Appraisal.objects.select_related("cycle", "cycle_template")
-    appraisal = get_object_or_404(queryset, public_id=appraisal_id)
+    them out: a save that succeeds redirects. `cached` (the pages people read, not their posts):
+    the same rows kept until any of APPRAISAL_DOMAINS is written; the roles are the person's own,
+    worked out on every request."""
+    if cached and not for_write:
+        appraisal = generations.cached("appraisal", (appraisal_id,), APPRAISAL_DOMAINS, lambda: _read(appraisal_id))
+    else:
+        appraisal = _read(appraisal_id, people=not for_write)
     roles = permissions.roles_for(appraisal, employee=employee, membership=membership)
     if not permissions.can_view(roles):
         raise Http404("No appraisal here.")
-    if not for_write:
-        _attach_people(appraisal)
     return appraisal, roles
+
+
+def _read(appraisal_id, *, people=True) -> Appraisal:
+    appraisal = get_object_or_404(Appraisal.objects.select_related("cycle", "cycle_template"), public_id=appraisal_id)
+    if people:
+        _attach_people(appraisal)
+    return appraisal
 
 
 def _attach_people(appraisal: Appraisal) -> None:
@@ -38,9 +54,27 @@ def _attach_people(appraisal: Appraisal) -> None:
 
 
 def current_phase(cycle) -> CyclePhase | None:
+    """The cycle's current phase with its dates (kept until cycles are written)."""
     if not cycle.current_phase:
         return None
-    return CyclePhase.objects.filter(cycle=cycle, kind=cycle.current_phase).first()
+    return generations.cached(
+        "current-phase",
+        (cycle.pk, cycle.current_phase),
+        ("cycles",),
+        lambda: CyclePhase.objects.filter(cycle=cycle, kind=cycle.current_phase).first(),
+    )
+
+
+def self_assessment_reads(appraisal: Appraisal) -> tuple[list[AppraisalTarget], list, dict]:
+    """The self-assessment's targets, the fields the appraisee fills and what is stored in them
+    (three queries, kept like the appraisal until any of APPRAISAL_DOMAINS is written)."""
+
+    def read():
+        targets = list(appraisal.targets.order_by("order", "pk"))
+        fields = self_assessment_fields(appraisal.cycle_template.snapshot, targets)
+        return targets, fields, current_values(appraisal, targets, fields)
+
+    return generations.cached("self-assessment", (appraisal.pk,), APPRAISAL_DOMAINS, read)
 
 
 def appraisal_targets(appraisal: Appraisal) -> list[AppraisalTarget]:

@@ -308,3 +308,21 @@ def test_a_stranger_gets_404(client, world):
     assert client_for(client, world, "zed").get(url(world)).status_code == 404
     assert client_for(client, world, "zed").post(url(world), {"version": 1}).status_code == 404
 
+
+
+def test_the_cached_page_shows_every_change_at_once_and_roles_stay_each_persons(client, world):
+    """The appraisal, its rows and the phase are read through generations.cached: a bare UPDATE
+    (no service, no signal) shows on the next request; the roles are worked out per request,
+    so a stranger after the appraisee still gets 404."""
+    ann = client_for(client, world, "ann")
+    page = ann.get(url(world)).content.decode()
+    assert "<textarea" in page and "Written behind the page" not in page
+    target = world["targets"][0]
+    with tenant_scope(world["org"]):
+        AppraisalTarget.objects.filter(pk=target.pk).update(achievement="Written behind the page")
+    assert "Written behind the page" in ann.get(url(world)).content.decode()
+    with tenant_scope(world["org"]):
+        Appraisal.objects.filter(pk=world["appraisal"].pk).update(state=AppraisalState.WITH_OFFICER)
+    page = ann.get(url(world)).content.decode()
+    assert "<textarea" not in page and "handed in your self-assessment" in page
+    assert client_for(client, world, "zed").get(url(world)).status_code == 404

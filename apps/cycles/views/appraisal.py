@@ -41,7 +41,12 @@ SCREEN_FOR_STATE = {
 
 
 def _load(request, appraisal_id):
-    return appraisal_for_person(appraisal_id=appraisal_id, employee=request.employee, membership=request.membership)
+    return appraisal_for_person(
+        appraisal_id=appraisal_id,
+        employee=request.employee,
+        membership=request.membership,
+        cached=request.method == "GET",
+    )
 
 
 def _url(request, name, appraisal):

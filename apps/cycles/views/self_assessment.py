@@ -14,7 +14,7 @@ from apps.tenancy.urls_helpers import org_reverse
 from .. import permissions
 from ..forms_self_assessment import SelfAssessmentForm, page_sections
 from ..models import AppraisalState as S
-from ..selectors_appraisal import appraisal_for_person, current_phase
+from ..selectors_appraisal import appraisal_for_person, current_phase, self_assessment_reads
 from ..services import self_assessment as service
 from ..workflow import Role
 
@@ -29,6 +29,7 @@ def _load(request, appraisal_id):
         employee=request.employee,
         membership=request.membership,
         for_write=request.method == "POST",
+        cached=request.method == "GET",
     )
 
 
@@ -40,9 +41,8 @@ def self_assessment(request, appraisal_id):
     appraisal, roles = _load(request, appraisal_id)
     if request.method == "POST" and Role.APPRAISEE not in roles:
         raise PermissionDenied("Only the appraisee writes their self-assessment.")
-    targets = list(appraisal.targets.order_by("order", "pk"))
     snapshot = appraisal.cycle_template.snapshot
-    fields = service.self_assessment_fields(snapshot, targets)
+    targets, fields, values = self_assessment_reads(appraisal)
     form, notices = None, []
     if request.method == "POST":
         form = SelfAssessmentForm(request.POST, fields=fields)
@@ -68,11 +68,10 @@ def self_assessment(request, appraisal_id):
         # Refused: show the appraisal as it is now; the re-shown form carries the current version,
         # so saving again is a deliberate choice over what the person now sees.
         appraisal.refresh_from_db()
-        targets = list(appraisal.targets.order_by("order", "pk"))
+        targets, fields, values = self_assessment_reads(appraisal)
         form.data = form.data.copy()
         form.data["version"] = appraisal.version
         notices = list(form.non_field_errors())
-    values = service.current_values(appraisal, targets, fields)
     editable = service.is_open(appraisal, roles)
     if form is None or not editable:
         form = SelfAssessmentForm(initial={"version": appraisal.version, **values}, fields=fields)
