@@ -171,6 +171,10 @@ def _page_figures(results: Results, timing: dict, size: str) -> None:
     if "cold_median" in timing:
         results.add(f"{name}.cold_median", timing["cold_median"], "ms", size)
         results.add(f"{name}.cold_p95", timing["cold_p95"], "ms", size)
+    if "service_median" in timing:
+        results.add(f"{name}.service_queries", timing["service_queries"], "queries", size)
+        results.add(f"{name}.service_median", timing["service_median"], "ms", size)
+        results.add(f"{name}.service_p95", timing["service_p95"], "ms", size)
     if "essential_ms" in timing:
         results.add(f"{name}.raw_sql", timing["essential_ms"], "ms", size, sql=timing["essential_sql"])
         if timing["ratio"] is not None:

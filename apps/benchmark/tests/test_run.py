@@ -57,6 +57,8 @@ def test_a_tiny_run_measures_everything(db, tmp_path):
         } <= names
     assert {
         "page.self_assessment_save.median",
+        "page.self_assessment_save.service_median",
+        "page.self_assessment_save.service_queries",
         "csv_import.total",
         "reminder_sweep.first",
         "launch.per_appraisal",
@@ -66,7 +68,7 @@ def test_a_tiny_run_measures_everything(db, tmp_path):
     assert sizes == {"40 appraisees (big org)", "12 appraisees (peer shape)"}
     queries = {}
     for f in data["figures"]:
-        if f["name"].startswith("page.") and f["name"].endswith((".queries", ".queries_cached")):
+        if f["name"].startswith("page.") and f["name"].endswith((".queries", ".queries_cached", ".service_queries")):
             queries.setdefault(f["name"], set()).add(f["value"])
     assert all(len(counts) == 1 for counts in queries.values()), queries
     assert data["conditions"]["platform"]["organisations"] == 2
