@@ -350,6 +350,7 @@ def appraisal_page(session: ModerationSession, focus: Focus, *, officer=None, pa
     queryset = (
         focus_appraisals(session, focus)
         .select_related("employee", "employee__unit", "appraising_officer")
+        .defer("version", "updated_at")  # not read here, and not part of the page's cache domains
         .order_by("employee__unit__path", "employee__last_name", "employee__first_name", "pk")
     )
     if officer is not None:
@@ -365,9 +366,10 @@ def appraisal_page(session: ModerationSession, focus: Focus, *, officer=None, pa
     return page
 
 
-# What the session page reads: appraisals (levels, scores, states), people (names, units),
-# committees (the panel, its sessions, adjustments, the guideline) and cycles (the frozen scales).
-PAGE_DOMAINS = ("appraisals", "people", "committees", "cycles")
+# What the session page reads: the appraisal rows (levels, scores, states, officers; never their
+# children, version or edit stamp, so an appraisee's saves leave the page cached), people (names,
+# units), committees (the panel, its sessions, adjustments, the guideline) and cycles (the scales).
+PAGE_DOMAINS = (generations.APPRAISAL_STATES, "people", "committees", "cycles")
 
 
 def _page_number(value) -> int:

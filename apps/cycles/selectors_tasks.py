@@ -240,12 +240,14 @@ def overview_counts(cycle: Cycle) -> tuple[list[UnitRow], UnitRow]:
 
 def overview_figures(cycle: Cycle) -> tuple[tuple[list[UnitRow], UnitRow], tuple[list, int]]:
     """overview_counts() and overdue_appraisals() as HR's overview shows them: kept until an
-    appraisal, a cycle or a person changes (an appraisee's save included), and for a minute at
-    most, since an appraisal turns overdue as a phase ends, with no write."""
+    appraisal's state or people, a cycle or a person changes, and for a minute at most, since an
+    appraisal turns overdue as a phase ends, with no write. Both read the appraisal rows only
+    (never their children, version or edit stamp: OVERDUE_FIELDS), so an appraisee's saves and
+    autosaves leave them cached (generations.APPRAISAL_STATES)."""
     return generations.cached(
         "cycle-overview",
         (cycle.pk,),
-        ("appraisals", "cycles", "people"),
+        (generations.APPRAISAL_STATES, "cycles", "people"),
         lambda: (overview_counts(cycle), overdue_appraisals(cycle)),
         max_age=60,
     )

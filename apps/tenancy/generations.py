@@ -67,6 +67,22 @@ TABLE_DOMAINS = {
 }
 
 
+# The appraisal rows as their figures read them (state, level, score, officers), apart from their
+# children and their edit stamp. Every write to cycles_appraisal bumps it, except one that only
+# moves the version and updated_at (a save or an autosave of the appraisee's own rows), matched
+# exactly as Django's .update() writes it: any other form counts as a write of the rows. A reader
+# that names it instead of "appraisals" must read neither those two columns nor the children
+# (defer them), so an appraisee's typing leaves HR's overview and the moderation figures cached.
+APPRAISAL_STATES = "appraisal_states"
+_VERSION_TOUCH = re.compile(
+    r'\s*UPDATE "cycles_appraisal" SET "(?:version|updated_at)" = %s(?:, "(?:version|updated_at)" = %s)? WHERE '
+)
+
+
+def _is_version_touch(sql: str) -> bool:
+    return ";" not in sql and _VERSION_TOUCH.match(sql) is not None
+
+
 def _domain(table: str) -> str | None:
     table = table.lower()
     if table in TABLE_DOMAINS:
@@ -81,7 +97,11 @@ def written_domains(sql: str | bytes) -> set[str]:
         sql = sql.decode(errors="replace")
     if sql.lstrip()[:6].upper() == "SELECT":
         return set()
-    return {d for d in map(_domain, _WRITE_TARGET.findall(sql)) if d}
+    tables = [table.lower() for table in _WRITE_TARGET.findall(sql)]
+    domains = {d for d in map(_domain, tables) if d}
+    if "cycles_appraisal" in tables and not (tables == ["cycles_appraisal"] and _is_version_touch(sql)):
+        domains.add(APPRAISAL_STATES)
+    return domains
 
 
 def generation_key(org_id, domain: str) -> str:

@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from apps.committees.selectors_moderation import distribution, focus_of, level_chart
 from apps.committees.services_moderation import session_open
@@ -139,6 +140,21 @@ def test_the_cached_session_page_shows_a_change_at_once(world):
     assert "level 1: 6 (100.0%)" in body
     # Junk in the page numbers reads as the first page, not as a key of its own or an error.
     assert client.get(url + "?page=%20x&officers_page=-3").status_code == 200
+
+
+def test_an_appraisees_edit_stamp_leaves_the_figures_cached(world):
+    """A save of an appraisee's own rows moves only the appraisal's version and updated_at, which
+    the page never reads: its figures stay cached (generations.APPRAISAL_STATES)."""
+    client = client_for(world, "cleo")
+    url = org_reverse("moderation:session_detail", world.org, moderationsession_id=world.session.public_id)
+    client.get(url)
+    with CaptureQueriesContext(connection) as warm:
+        client.get(url)
+    with tenant_scope(world.org):
+        type(world.appraisals[0]).objects.filter(pk=world.appraisals[0].pk).update(version=7, updated_at=timezone.now())
+    with CaptureQueriesContext(connection) as after:
+        client.get(url)
+    assert len(after) == len(warm)
 
 
 def test_the_session_list_runs_a_fixed_number_of_queries(world):

@@ -6,6 +6,9 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from apps.cycles.models import (
     Appraisal,
@@ -21,6 +24,7 @@ from apps.cycles.models import (
 from apps.cycles.services.freeze import template_snapshot
 from apps.cycles.services.self_assessment import (
     HANDED_IN,
+    self_assessment_autosave,
     self_assessment_fields,
     self_assessment_save,
     self_assessment_submit,
@@ -326,3 +330,30 @@ def test_the_cached_page_shows_every_change_at_once_and_roles_stay_each_persons(
     page = ann.get(url(world)).content.decode()
     assert "<textarea" not in page and "handed in your self-assessment" in page
     assert client_for(client, world, "zed").get(url(world)).status_code == 404
+
+
+def test_saves_and_autosaves_leave_hrs_overview_cached_a_submit_does_not(client, world):
+    """A save moves only the appraisal's version and edit stamp (and its own rows): HR's overview,
+    which reads the appraisal rows' states only, stays cached (generations.APPRAISAL_STATES); the
+    submit changes the state and the overview reads again."""
+    url_overview = org_reverse("cycles:cycle_overview", world["org"], cycle_id=world["appraisal"].cycle.public_id)
+    hr = Client()
+    hr.force_login(world["users"]["alice"])
+
+    def overview_queries() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert hr.get(url_overview).status_code == 200
+        return len(queries)
+
+    overview_queries()
+    warm = overview_queries()
+    with tenant_scope(world["org"]):
+        self_assessment_save(**as_person(world, "ann"), appraisal=world["appraisal"], values=full_values(world),
+                             expected_version=1)
+        self_assessment_autosave(**as_person(world, "ann"), appraisal=world["appraisal"], kind="section",
+                                 key=world["training_key"], text="Advanced Excel, and SQL.")
+    assert overview_queries() == warm
+    with tenant_scope(world["org"]):
+        self_assessment_submit(**as_person(world, "ann"), appraisal=world["appraisal"], values=full_values(world),
+                               expected_version=version_of(world))
+    assert overview_queries() > warm

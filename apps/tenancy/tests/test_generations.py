@@ -17,7 +17,26 @@ pytestmark = pytest.mark.django_db
     "sql, domains",
     [
         ('INSERT INTO "people_employee" ("id") VALUES (%s)', {"people"}),
-        ('UPDATE "cycles_appraisal" SET "state" = %s WHERE "id" = %s', {"appraisals"}),
+        ('UPDATE "cycles_appraisal" SET "state" = %s WHERE "id" = %s', {"appraisals", "appraisal_states"}),
+        # The edit stamp alone, as the self-assessment's save and autosave move it: not the states.
+        (
+            'UPDATE "cycles_appraisal" SET "version" = %s, "updated_at" = %s WHERE ("cycles_appraisal"."id" = %s)',
+            {"appraisals"},
+        ),
+        ('UPDATE "cycles_appraisal" SET "updated_at" = %s WHERE ("cycles_appraisal"."id" = %s)', {"appraisals"}),
+        # Anything else that writes the rows counts as a write of their states.
+        ('UPDATE "cycles_appraisal" SET "version" = %s, "state" = %s WHERE "id" = %s', {"appraisals", "appraisal_states"}),
+        ("UPDATE cycles_appraisal SET version = %s WHERE id = %s", {"appraisals", "appraisal_states"}),
+        (
+            'UPDATE "cycles_appraisal" SET "version" = %s WHERE "id" = %s; UPDATE "cycles_appraisal" SET state = %s',
+            {"appraisals", "appraisal_states"},
+        ),
+        (
+            'UPDATE "cycles_appraisal" AS t SET "version" = v."version"::integer FROM (VALUES (%s, %s)) AS v(id, version)',
+            {"appraisals", "appraisal_states"},
+        ),
+        ('INSERT INTO "cycles_appraisal" ("id") VALUES (%s)', {"appraisals", "appraisal_states"}),
+        ('UPDATE "cycles_appraisaltarget" SET "achievement" = %s WHERE "id" = %s', {"appraisals"}),
         ('UPDATE "cycles_cycle" SET "current_phase" = %s WHERE "id" = %s', {"cycles"}),
         ('DELETE FROM "goals_goal" WHERE "id" IN (%s)', {"goals"}),
         ("update goals_goal set title = %s", {"goals"}),
@@ -26,7 +45,7 @@ pytestmark = pytest.mark.django_db
         (
             'WITH made AS (INSERT INTO "cycles_appraisal" (id) SELECT 1 RETURNING id) '
             'INSERT INTO "goals_goal" (id) SELECT id FROM made',
-            {"appraisals", "goals"},
+            {"appraisals", "appraisal_states", "goals"},
         ),
         (
             'INSERT INTO "notifications_reminderlog" (id) VALUES (1) ON CONFLICT (id) DO UPDATE SET id = 1',
