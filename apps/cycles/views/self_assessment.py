@@ -42,7 +42,12 @@ def self_assessment(request, appraisal_id):
     if request.method == "POST" and Role.APPRAISEE not in roles:
         raise PermissionDenied("Only the appraisee writes their self-assessment.")
     snapshot = appraisal.cycle_template.snapshot
-    targets, fields, values = self_assessment_reads(appraisal)
+    if request.method == "POST":
+        # The form's fields only: a save that succeeds redirects, a refused one reads the rest below.
+        targets = list(appraisal.targets.order_by("order", "pk"))
+        fields, values = service.self_assessment_fields(snapshot, targets), None
+    else:
+        targets, fields, values = self_assessment_reads(appraisal)
     form, notices = None, []
     if request.method == "POST":
         form = SelfAssessmentForm(request.POST, fields=fields)
