@@ -5,7 +5,15 @@ from .models import AuditEvent
 
 
 def record(*, organization, actor, action: str, obj=None, summary: str = "", changes: dict | None = None):
-    return AuditEvent.objects.create(
+    event = unsaved(organization=organization, actor=actor, action=action, obj=obj, summary=summary, changes=changes)
+    event.save(force_insert=True)
+    return event
+
+
+def unsaved(*, organization, actor, action: str, obj=None, summary: str = "", changes: dict | None = None):
+    """The event record() writes, for a service that writes it together with its other rows
+    (bulk_sql.write_together)."""
+    return AuditEvent(
         organization=organization,
         actor=actor if getattr(actor, "is_authenticated", False) else None,
         action=action,

@@ -1,5 +1,6 @@
-"""A bulk UPDATE that stays linear in the number of rows: imports of thousands of people, and the
-few rows of a form save, where bulk_update()'s expressions cost more Python than the statement.
+"""Bulk writes in SQL of our own, for imports of thousands of people and for the few rows of a
+form save, where the ORM's machinery costs more than the statements: an UPDATE that stays linear
+in the number of rows, the INSERT bulk_create() would send, and several writes in one statement.
 
 Django's QuerySet.bulk_update() sends one `CASE WHEN id=1 THEN … WHEN id=2 THEN …` per field
 and batch: building those expressions costs Python seconds per thousand rows and PostgreSQL
@@ -9,6 +10,7 @@ PostgreSQL only (the project's one database engine).
 """
 
 from django.db import connections, router
+from django.db.models.sql import InsertQuery
 
 
 def update_rows(model, objs, fields: list[str], *, organization, batch_size: int = 2000) -> int:
@@ -21,33 +23,63 @@ def update_rows(model, objs, fields: list[str], *, organization, batch_size: int
     if not objs:
         return 0
     connection = connections[router.db_for_write(model)]
+    updated = 0
+    with connection.cursor() as cursor:
+        for start in range(0, len(objs), batch_size):
+            cursor.execute(*update_rows_sql(model, objs[start : start + batch_size], fields, organization=organization))
+            updated += cursor.rowcount
+    return updated
+
+
+def update_rows_sql(model, objs, fields: list[str], *, organization) -> tuple[str, list]:
+    """The UPDATE … FROM (VALUES …) update_rows() sends for one batch, and its parameters."""
+    connection = connections[router.db_for_write(model)]
     quote = connection.ops.quote_name
     meta = model._meta
     pk = meta.pk
     targets = [meta.get_field(name) for name in fields]
-    set_clause = ", ".join(
-        f"{quote(f.column)} = v.{quote(f.column)}::{f.db_type(connection)}" for f in targets
-    )
+    set_clause = ", ".join(f"{quote(f.column)} = v.{quote(f.column)}::{f.db_type(connection)}" for f in targets)
     column_list = ", ".join(quote(c) for c in [pk.column] + [f.column for f in targets])
     placeholders = "(" + ", ".join(["%s"] * (len(targets) + 1)) + ")"
-    updated = 0
-    with connection.cursor() as cursor:
-        for start in range(0, len(objs), batch_size):
-            batch = objs[start:start + batch_size]
-            params = []
-            for obj in batch:
-                params.append(obj.pk)
-                params.extend(f.get_db_prep_save(getattr(obj, f.attname), connection) for f in targets)
-            params.append(organization.pk)
-            cursor.execute(
-                f"UPDATE {quote(meta.db_table)} AS t SET {set_clause} "
-                f"FROM (VALUES {', '.join([placeholders] * len(batch))}) AS v({column_list}) "
-                f"WHERE t.{quote(pk.column)} = v.{quote(pk.column)}::{pk.db_type(connection) or 'bigint'} "
-                f"AND t.{quote('organization_id')} = %s",
-                params,
-            )
-            updated += cursor.rowcount
-    return updated
+    params = []
+    for obj in objs:
+        params.append(obj.pk)
+        params.extend(f.get_db_prep_save(getattr(obj, f.attname), connection) for f in targets)
+    params.append(organization.pk)
+    sql = (
+        f"UPDATE {quote(meta.db_table)} AS t SET {set_clause} "
+        f"FROM (VALUES {', '.join([placeholders] * len(objs))}) AS v({column_list}) "
+        f"WHERE t.{quote(pk.column)} = v.{quote(pk.column)}::{pk.db_type(connection) or 'bigint'} "
+        f"AND t.{quote('organization_id')} = %s"
+    )
+    return sql, params
+
+
+def insert_rows_sql(model, objs) -> tuple[str, list]:
+    """The INSERT bulk_create() would send for new `objs` (ids from the sequence, auto_now_add and
+    defaults filled in as bulk_create fills them), and its parameters; no save() or signals."""
+    connection = connections[router.db_for_write(model)]
+    meta = model._meta
+    fields = [f for f in meta.concrete_fields if not f.generated and f is not meta.auto_field]
+    query = InsertQuery(model)
+    query.insert_values(fields, objs)
+    [(sql, params)] = query.get_compiler(connection=connection).as_sql()
+    return sql, list(params)
+
+
+def write_together(model, statements) -> None:
+    """Several writes in one statement (data-modifying WITH parts before the last one): one round
+    trip instead of one per write. PostgreSQL runs every part on the same snapshot, so no part may
+    depend on what another writes: give each its own rows. Empty entries (None) are skipped."""
+    statements = [statement for statement in statements if statement]
+    if not statements:
+        return
+    *parts, (last_sql, last_params) = statements
+    with_clause = ", ".join(f"write_{n} AS ({sql})" for n, (sql, _) in enumerate(parts))
+    sql = f"WITH {with_clause} {last_sql}" if parts else last_sql
+    params = [param for _, part_params in parts for param in part_params] + list(last_params)
+    with connections[router.db_for_write(model)].cursor() as cursor:
+        cursor.execute(sql, params)
 
 
 def reserve_ids(model, count: int) -> list[int]:

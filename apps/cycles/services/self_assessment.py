@@ -30,7 +30,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from apps.tenancy import audit
-from apps.tenancy.bulk_sql import update_rows
+from apps.tenancy.bulk_sql import insert_rows_sql, update_rows_sql, write_together
+from apps.tenancy.models import AuditEvent
 from apps.tenancy.scoping import current_organization
 
 from .. import permissions
@@ -265,8 +266,9 @@ def _locked_rows(model, appraisal: Appraisal, key_field: str, keys: list) -> dic
 
 def _write_many(
     appraisal: Appraisal, targets_by_key: dict, fields: dict[str, SaField], cleaned: dict, *, actor
-) -> list:
-    """Write every posted field that changed, with the ratings' history; the names that changed.
+) -> tuple[list, list]:
+    """What writes every posted field that changed, with the ratings' history: the names that
+    changed and the statements (bulk_sql), for the caller to send together with its own.
 
     The same outcome as `_write` field by field, in a fixed number of statements whatever the
     template's size (make bench: 37 statements for a save of 4 targets and 3 competencies before).
@@ -314,19 +316,22 @@ def _write_many(
         changed.append(name)
         if not field.is_text:
             history.append(_rating_change_row(appraisal, actor, field, old, value))
-    # update_rows, not bulk_update: its CASE expressions cost more Python than the whole statement.
-    update_rows(AppraisalTarget, dirty[AppraisalTarget].values(), sorted(target_attrs), organization=organization)
+    writes = []
+    if dirty[AppraisalTarget]:
+        rows = list(dirty[AppraisalTarget].values())
+        writes.append(update_rows_sql(AppraisalTarget, rows, sorted(target_attrs), organization=organization))
     for model, update_fields in (
         (CompetencyRating, ["self_rating"]),
         (SectionResponse, ["appraisee_text", "updated_at"]),
     ):
         rows = list(dirty[model].values())
         if new := [row for row in rows if row.pk is None]:
-            model.objects.bulk_create(new)
-        update_rows(model, [row for row in rows if row.pk is not None], update_fields, organization=organization)
+            writes.append(insert_rows_sql(model, new))
+        if existing := [row for row in rows if row.pk is not None]:
+            writes.append(update_rows_sql(model, existing, update_fields, organization=organization))
     if history:
-        RatingChange.objects.bulk_create(history)
-    return changed
+        writes.append(insert_rows_sql(RatingChange, history))
+    return changed, writes
 
 
 @transaction.atomic
@@ -349,12 +354,9 @@ def self_assessment_save(
     fields = {f.name: f for f in self_assessment_fields(snapshot, targets)}
     cleaned = _clean(snapshot, fields, values)
     by_key = {str(t.public_id): t for t in targets}
-    changed = _write_many(appraisal, by_key, fields, cleaned, actor=actor)
+    changed, writes = _write_many(appraisal, by_key, fields, cleaned, actor=actor)
     if changed:
-        # The row is locked since _lock_open: the stored version is the one just read.
-        appraisal.version, appraisal.updated_at = appraisal.version + 1, timezone.now()
-        Appraisal.objects.filter(pk=appraisal.pk).update(version=appraisal.version, updated_at=appraisal.updated_at)
-        audit.record(
+        event = audit.unsaved(
             organization=appraisal.organization,
             actor=actor,
             action="appraisal.self_assessment_save",
@@ -362,6 +364,14 @@ def self_assessment_save(
             summary=f"Self-assessment saved ({len(changed)} field{'s' if len(changed) != 1 else ''})",
             changes={"fields": changed},
         )
+        # The rows, their history and the audit record in one round trip (make bench: 10 → 6
+        # statements for the save, which is most of its time).
+        write_together(Appraisal, [*writes, insert_rows_sql(AuditEvent, [event])])
+        # The row is locked since _lock_open: the stored version is the one just read. Its own
+        # statement, in the form generations tells from a write of the appraisal's state (and
+        # after the rows: their write already bumped the appraisals' generation).
+        appraisal.version, appraisal.updated_at = appraisal.version + 1, timezone.now()
+        Appraisal.objects.filter(pk=appraisal.pk).update(version=appraisal.version, updated_at=appraisal.updated_at)
     return appraisal
 
 

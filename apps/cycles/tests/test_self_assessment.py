@@ -29,7 +29,7 @@ from apps.cycles.services.self_assessment import (
     self_assessment_save,
     self_assessment_submit,
 )
-from apps.tenancy.models import Membership
+from apps.tenancy.models import AuditEvent, Membership
 from apps.tenancy.scoping import tenant_scope
 from apps.tenancy.urls_helpers import org_reverse
 from apps.tests_support import factories
@@ -170,6 +170,20 @@ def test_the_appraisee_saves_achievements_ratings_and_texts(world):
         changes = RatingChange.objects.filter(appraisal=world["appraisal"])
         assert sorted(changes.values_list("field", flat=True)) == ["self_rating"] * 3
         assert changes.get(subject_key=world["competency_key"]).new_value == "3.00"
+        event = AuditEvent.objects.get(action="appraisal.self_assessment_save")
+        assert (event.actor, event.object_id, event.changes["fields"][0]) == (
+            world["users"]["ann"], world["appraisal"].public_id, name_of("achievement", world["targets"][0].public_id)
+        )
+        assert event.created_at is not None and event.organization == world["org"]
+        # A second save updates the rows it wrote (and only what changed), in the same organisation.
+        values = {**full_values(world), name_of("competency_rating", world["competency_key"]): "5",
+                  name_of("section_text", world["training_key"]): "Advanced Excel & SQL."}
+        self_assessment_save(**as_person(world, "ann"), appraisal=world["appraisal"], values=values, expected_version=2)
+        assert CompetencyRating.objects.get(competency_key=world["competency_key"]).self_rating == Decimal("5")
+        assert SectionResponse.objects.get(section_key=world["training_key"]).appraisee_text == "Advanced Excel & SQL."
+        assert (CompetencyRating.objects.count(), SectionResponse.objects.count()) == (1, 1)
+        assert changes.get(subject_key=world["competency_key"], new_value="5.00").old_value == "3.00"
+        assert AuditEvent.objects.filter(action="appraisal.self_assessment_save").count() == 2
 
 
 def test_a_rating_off_the_scale_is_refused_at_its_field_with_nothing_written(world):
