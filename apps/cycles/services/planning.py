@@ -19,6 +19,7 @@ from .. import notices, permissions
 from ..models import Appraisal, AppraisalState, AppraisalTarget, RatingChange, SectionKind
 from ..selectors_appraisal import goal_choices
 from ..workflow import Role
+from .locks import lock_appraisal
 
 HUNDRED = Decimal("100")
 TARGET_FIELDS = ("title", "measure", "weight", "goal")
@@ -27,9 +28,7 @@ TARGET_FIELDS = ("title", "measure", "weight", "goal")
 def lock_for_edit(*, appraisal: Appraisal, employee, membership, part: str, expected_version) -> tuple[Appraisal, set]:
     """Lock the appraisal row, check that this person may change `part` of it now and that it is
     still the version their page showed. Returns the locked appraisal and the person's roles."""
-    locked = (
-        Appraisal.objects.select_for_update().select_related("cycle", "cycle_template", "employee").get(pk=appraisal.pk)
-    )
+    locked = lock_appraisal(appraisal, "cycle", "cycle_template", "employee")
     roles = permissions.roles_for(locked, employee=employee, membership=membership)
     if not permissions.can_edit(roles, locked.state, part):
         raise PermissionDenied("You may not change this part of the appraisal now.")

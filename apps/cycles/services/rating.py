@@ -25,6 +25,7 @@ from ..models import (
     SectionResponse,
 )
 from ..permissions import can_edit, roles_for
+from .locks import lock_appraisal
 from .transitions import appraisal_transition
 
 APPRAISAL_TEXTS = ("overall_assessment", "training_recommendations")
@@ -122,7 +123,7 @@ def rating_save(
     values: "" or None for no rating yet; `section_texts` maps field_name("section", key,
     "text") to what the officer writes in a written section. Every change writes a
     RatingChange row (old → new)."""
-    appraisal = Appraisal.objects.select_for_update().select_related("cycle_template").get(pk=appraisal.pk)
+    appraisal = lock_appraisal(appraisal, "cycle_template")
     if not can_edit(roles_for(appraisal, employee=employee, membership=membership), appraisal.state, "rating"):
         raise PermissionDenied("Rating this appraisal is not open to you now.")
     snapshot = appraisal.cycle_template.snapshot

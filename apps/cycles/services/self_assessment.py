@@ -45,6 +45,7 @@ from ..models import (
     SectionResponse,
 )
 from ..workflow import Role, transition_for
+from .locks import lock_appraisal
 from .transitions import appraisal_transition
 
 MAX_TEXT = 20_000
@@ -167,7 +168,7 @@ def _closed_reason(appraisal: Appraisal) -> str | None:
 
 def _lock_open(*, appraisal: Appraisal, employee, membership) -> Appraisal:
     """Lock the row and check that this person may write their self-assessment now."""
-    locked = Appraisal.objects.select_for_update().select_related("cycle", "cycle_template").get(pk=appraisal.pk)
+    locked = lock_appraisal(appraisal, "cycle", "cycle_template", phase_bound=True)
     scope_organization = current_organization()
     if scope_organization is not None and scope_organization.pk == locked.organization_id:
         locked.organization = scope_organization  # the tenant's own object: the writes need no query for it

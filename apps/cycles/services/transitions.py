@@ -11,6 +11,7 @@ from apps.tenancy import audit
 from .. import notices
 from ..models import Appraisal, AppraisalEvent
 from ..workflow import ACTIONS, roles_of, transition_for
+from .locks import lock_appraisal
 
 
 @transaction.atomic
@@ -31,7 +32,7 @@ def appraisal_transition(
     """
     if action not in ACTIONS:
         raise ValidationError({"__all__": f"“{action}” is not an action on an appraisal."})
-    appraisal = Appraisal.objects.select_for_update().select_related("cycle").get(pk=appraisal.pk)
+    appraisal = lock_appraisal(appraisal, "cycle", phase_bound=True)
     transition = transition_for(action, appraisal.state)
     roles = roles_of(appraisal, employee=employee, is_hr=bool(membership and membership.is_hr_admin))
     if transition is None:
