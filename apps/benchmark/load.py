@@ -24,13 +24,12 @@ from pathlib import Path
 from django.conf import settings
 
 from apps.cycles.models import Appraisal, AppraisalState
-from apps.cycles.services.self_assessment import self_assessment_fields, self_assessment_save
-from apps.tenancy.models import Membership
+from apps.cycles.services.self_assessment import self_assessment_save
 from apps.tenancy.scoping import tenant_scope
 from apps.tenancy.urls_helpers import org_reverse
 
 from .measure import summary_ms
-from .pages import client_for
+from .pages import client_for, self_assessment_arguments
 
 # Page key → weight in the mix: what people open most often weighs most.
 MIX = {
@@ -223,19 +222,7 @@ class Writer:
 
 def save_self_assessment(case, appraisal_id: int, n: int) -> None:
     with tenant_scope(case.organization):
-        appraisal = Appraisal.objects.select_related("cycle_template", "employee__user").get(pk=appraisal_id)
-        employee = appraisal.employee
-        membership = Membership.objects.get(organization=case.organization, user=employee.user)
-        fields = self_assessment_fields(appraisal.cycle_template.snapshot, list(appraisal.targets.order_by("order")))
-        values = {f.name: (f"Saved under load ({n})." if f.is_text else str(1 + n % 5)) for f in fields}
-        self_assessment_save(
-            actor=employee.user,
-            employee=employee,
-            membership=membership,
-            appraisal=appraisal,
-            values=values,
-            expected_version=appraisal.version,
-        )
+        self_assessment_save(**self_assessment_arguments(case, appraisal_id, f"Saved under load ({n}).", n))
 
 
 def worker_peak_rss_mb(master: int) -> list[float]:

@@ -205,29 +205,33 @@ def time_self_assessment_service(case, requests: int) -> dict:
     history and audit included), as the form post and any other caller run it: the request's own
     cost (session, sign-in, the view reading the appraisal for its permission check, the form,
     the redirect) left out."""
-    s = case.sample
-    with tenant_scope(case.organization):
-        appraisal = Appraisal.objects.select_related("cycle_template", "employee__user").get(pk=s["appraisal"].pk)
-        employee = appraisal.employee
-        membership = Membership.objects.get(organization=case.organization, user=employee.user)
-        fields = self_assessment_fields(appraisal.cycle_template.snapshot, list(appraisal.targets.order_by("order")))
-        seconds, counts = [], set()
-        for n in range(WARM_UP + requests):
-            appraisal.version = Appraisal.objects.values_list("version", flat=True).get(pk=appraisal.pk)
-            values = {f.name: (f"Written by the service ({n})." if f.is_text else str(1 + (n + 2) % 5)) for f in fields}
+    seconds, counts = [], set()
+    for n in range(WARM_UP + requests):
+        with tenant_scope(case.organization):
+            arguments = self_assessment_arguments(case, case.sample["appraisal"].pk, f"Written by the service ({n}).", n)
             log = StatementLog()
             with connection.execute_wrapper(log):
                 started = time.perf_counter()
-                self_assessment_save(
-                    actor=employee.user,
-                    employee=employee,
-                    membership=membership,
-                    appraisal=appraisal,
-                    values=values,
-                    expected_version=appraisal.version,
-                )
+                self_assessment_save(**arguments)
                 elapsed = time.perf_counter() - started
-            if n >= WARM_UP:
-                seconds.append(elapsed)
-                counts.add(log.count)
+        if n >= WARM_UP:
+            seconds.append(elapsed)
+            counts.add(log.count)
     return {"queries": max(counts), **summary_ms(seconds)}
+
+
+def self_assessment_arguments(case, appraisal_id: int, text: str, n: int) -> dict:
+    """What the appraisee's save of every field passes to self_assessment_save (inside the case's
+    tenant scope): `text` in the texts, the n-th level of the scale in the ratings, the version
+    stored now."""
+    appraisal = Appraisal.objects.select_related("cycle_template", "employee__user").get(pk=appraisal_id)
+    employee = appraisal.employee
+    fields = self_assessment_fields(appraisal.cycle_template.snapshot, list(appraisal.targets.order_by("order")))
+    return {
+        "actor": employee.user,
+        "employee": employee,
+        "membership": Membership.objects.get(organization=case.organization, user=employee.user),
+        "appraisal": appraisal,
+        "values": {f.name: (text if f.is_text else str(1 + n % 5)) for f in fields},
+        "expected_version": appraisal.version,
+    }
