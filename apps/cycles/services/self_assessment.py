@@ -365,8 +365,8 @@ def self_assessment_save(
             summary=f"Self-assessment saved ({len(changed)} field{'s' if len(changed) != 1 else ''})",
             changes={"fields": changed},
         )
-        # The rows, their history and the audit record in one round trip (make bench: 10 → 6
-        # statements for the save, which is most of its time).
+        # The rows, their history and the audit record in one round trip instead of five (the
+        # statements were most of the save's time).
         write_together(Appraisal, [*writes, insert_rows_sql(AuditEvent, [event])])
         # The row is locked since _lock_open: the stored version is the one just read. Its own
         # statement, in the form generations tells from a write of the appraisal's state (and
