@@ -9,7 +9,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.core.paginator import Paginator
 from django.db.models import Count, Q, StdDev, Sum
 
-from apps.common.paging import keyset_page
+from apps.common.paging import detached, keyset_page
 from apps.cycles.models import Appraisal, AppraisalState, Cycle, CycleTemplate
 from apps.people.models import Employee, OrgUnit
 from apps.people.selectors import unit_paths
@@ -307,9 +307,8 @@ def distribution(session: ModerationSession, focus: Focus | None = None, *, offi
     levels = cycle_levels(session.cycle)
     ready = focus_appraisals(session, focus, states=(READY,))
     by_unit, states = _by_unit(focus_appraisals(session, focus), focus, levels + [UNRATED])
-    officers = Paginator(_officers(ready), OFFICERS_PAGE_SIZE).get_page(officers_page)
-    officers.paginator.num_pages  # noqa: B018 (kept on the paginator, which then needs no rows:
-    officers.paginator.object_list = ()  # the page is cached, and every officer's row would weigh)
+    # Detached: the page is cached, and every officer's row would weigh in it.
+    officers = detached(Paginator(_officers(ready), OFFICERS_PAGE_SIZE).get_page(officers_page))
     _with_level_cells(ready, list(officers.object_list), levels + [UNRATED])
     guideline = guideline_for(session.cycle)
     shares = {label: Decimal(str(value)) for label, value in (guideline.shares if guideline else {}).items()}

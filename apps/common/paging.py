@@ -17,8 +17,12 @@ def keyset_page(queryset: QuerySet, per_page: int, number) -> Page:
     keys = list(page.object_list)
     rows = {row.pk: row for row in queryset.order_by().filter(pk__in=keys)} if keys else {}
     page.object_list = [rows[key] for key in keys if key in rows]
-    # The page keeps its rows and the paginator its count (get_page read it): dropping the keys'
-    # queryset lets the page be pickled into a cache without running that query again.
-    page.paginator.num_pages  # noqa: B018 (computed once, kept on the paginator)
+    return detached(page)
+
+
+def detached(page: Page) -> Page:
+    """`page` with its rows and its paginator's count and page count, but not the paginator's
+    source list: a cached page then pickles small, and never runs a source queryset again."""
+    page.paginator.num_pages  # noqa: B018 (computed now and kept on the paginator, with the count)
     page.paginator.object_list = ()
     return page
