@@ -33,6 +33,16 @@ def update_rows(model, objs, fields: list[str], *, organization, batch_size: int
 
 def update_rows_sql(model, objs, fields: list[str], *, organization) -> tuple[str, list]:
     """The UPDATE … FROM (VALUES …) update_rows() sends for one batch, and its parameters."""
+    attnames = [model._meta.get_field(name).attname for name in fields]
+    rows = [(obj.pk, *(getattr(obj, attname) for attname in attnames)) for obj in objs]
+    return update_values_sql(model, rows, fields, organization=organization)
+
+
+def update_values_sql(model, rows, fields: list[str], *, organization) -> tuple[str, list] | None:
+    """The same UPDATE from plain values: each row `(pk, *values of fields)`. None without rows (a
+    write_together() part to skip)."""
+    if not rows:
+        return None
     connection = connections[router.db_for_write(model)]
     quote = connection.ops.quote_name
     meta = model._meta
@@ -42,13 +52,13 @@ def update_rows_sql(model, objs, fields: list[str], *, organization) -> tuple[st
     column_list = ", ".join(quote(c) for c in [pk.column] + [f.column for f in targets])
     placeholders = "(" + ", ".join(["%s"] * (len(targets) + 1)) + ")"
     params = []
-    for obj in objs:
-        params.append(obj.pk)
-        params.extend(f.get_db_prep_save(getattr(obj, f.attname), connection) for f in targets)
+    for pk_value, *values in rows:
+        params.append(pk_value)
+        params.extend(f.get_db_prep_save(value, connection) for f, value in zip(targets, values, strict=True))
     params.append(organization.pk)
     sql = (
         f"UPDATE {quote(meta.db_table)} AS t SET {set_clause} "
-        f"FROM (VALUES {', '.join([placeholders] * len(objs))}) AS v({column_list}) "
+        f"FROM (VALUES {', '.join([placeholders] * len(rows))}) AS v({column_list}) "
         f"WHERE t.{quote(pk.column)} = v.{quote(pk.column)}::{pk.db_type(connection) or 'bigint'} "
         f"AND t.{quote('organization_id')} = %s"
     )

@@ -26,11 +26,11 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from apps.tenancy import audit
-from apps.tenancy.bulk_sql import insert_rows_sql, update_rows_sql, write_together
+from apps.tenancy.bulk_sql import insert_rows_sql, update_values_sql, write_together
 from apps.tenancy.models import AuditEvent
 from apps.tenancy.scoping import current_organization
 
@@ -258,15 +258,67 @@ def _write(appraisal: Appraisal, targets_by_key: dict, field: SaField, value, *,
     return True
 
 
-def _locked_rows(model, appraisal: Appraisal, key_field: str, keys: list) -> dict:
-    if not keys:
-        return {}
-    rows = model.objects.select_for_update().filter(appraisal=appraisal, **{f"{key_field}__in": keys})
-    return {getattr(row, key_field): row for row in rows}
+# What a save compares the post with, read in one statement once the appraisal's row is locked:
+# every writer of these rows takes that lock first, so they need no lock of their own, and their
+# values only (no model instances) are all the comparison needs. Column 6 orders the targets as
+# the page lists them.
+_STORED_ROWS = """
+SELECT 'target', id, public_id::text, achievement, self_rating, "order"
+FROM cycles_appraisaltarget WHERE organization_id = %(organization)s AND appraisal_id = %(appraisal)s
+UNION ALL
+SELECT 'competency', id, competency_key, NULL, self_rating, 0
+FROM cycles_competencyrating WHERE organization_id = %(organization)s AND appraisal_id = %(appraisal)s
+UNION ALL
+SELECT 'section', id, section_key, appraisee_text, NULL, 0
+FROM cycles_sectionresponse WHERE organization_id = %(organization)s AND appraisal_id = %(appraisal)s
+ORDER BY 6, 2
+"""
+
+
+@dataclass
+class StoredRow:
+    """A stored row of the self-assessment: a target (`text` its achievement), a competency
+    rating or a section response (`text` the appraisee's); `pk` None for a row not written yet."""
+
+    pk: int | None
+    key: str
+    text: str | None = None
+    rating: Decimal | None = None
+
+    @property
+    def public_id(self) -> str:  # a target's key, as self_assessment_fields reads it
+        return self.key
+
+
+# A target's column → where StoredRow keeps its value.
+_TARGET_ATTR = {"achievement": "text", "self_rating": "rating"}
+
+
+@dataclass
+class StoredRows:
+    targets: list[StoredRow]
+    competencies: dict[str, StoredRow]
+    sections: dict[str, StoredRow]
+
+
+def stored_rows(appraisal: Appraisal) -> StoredRows:
+    """The appraisal's targets in page order and its competency and section rows by key. One query."""
+    rows = StoredRows(targets=[], competencies={}, sections={})
+    with connection.cursor() as cursor:
+        cursor.execute(_STORED_ROWS, {"organization": appraisal.organization_id, "appraisal": appraisal.pk})
+        for kind, pk, key, text, rating, _order in cursor.fetchall():
+            row = StoredRow(pk, key, text, rating)
+            if kind == "target":
+                rows.targets.append(row)
+            elif kind == "competency":
+                rows.competencies[key] = row
+            else:
+                rows.sections[key] = row
+    return rows
 
 
 def _write_many(
-    appraisal: Appraisal, targets_by_key: dict, fields: dict[str, SaField], cleaned: dict, *, actor
+    appraisal: Appraisal, stored: StoredRows, fields: dict[str, SaField], cleaned: dict, *, actor
 ) -> tuple[list, list]:
     """What writes every posted field that changed, with the ratings' history: the names that
     changed and the statements (bulk_sql), for the caller to send together with its own.
@@ -274,65 +326,69 @@ def _write_many(
     The same outcome as `_write` field by field, in a fixed number of statements whatever the
     template's size (make bench: 37 statements for a save of 4 targets and 3 competencies before).
     The caller holds the appraisal's row lock, which every writer of these rows takes first, so
-    reading the existing rows and inserting the missing ones cannot race."""
+    the rows it read cannot change under it and inserting the missing ones cannot race."""
     snapshot = appraisal.cycle_template.snapshot
-    organization = appraisal.organization
-    posted = {
-        kind: [fields[n].key for n in cleaned if fields[n].kind == kind]
-        for kind in ("competency_rating", "section_text")
-    }
-    competencies = _locked_rows(CompetencyRating, appraisal, "competency_key", posted["competency_rating"])
-    sections = _locked_rows(SectionResponse, appraisal, "section_key", posted["section_text"])
+    targets = {row.key: row for row in stored.targets}
     changed, history = [], []
-    dirty = {CompetencyRating: {}, SectionResponse: {}, AppraisalTarget: {}}
-    target_attrs = set()
-    now = timezone.now()
+    changed_targets, target_columns, competencies, sections = {}, set(), {}, {}
     for name, value in cleaned.items():
         field = fields[name]
         if field.kind in ("achievement", "target_rating"):
-            row = targets_by_key[field.key]
-            attr = "achievement" if field.kind == "achievement" else "self_rating"
-            old = row.achievement if attr == "achievement" else level_value(snapshot, row.self_rating)
-            if old == value:
-                continue
-            setattr(row, attr, Decimal(value) if attr == "self_rating" and value is not None else value)
-            target_attrs.add(attr)
+            row, into = targets[field.key], changed_targets
         elif field.kind == "competency_rating":
-            row = competencies.get(field.key) or CompetencyRating(
-                organization=organization, appraisal=appraisal, competency_key=field.key
-            )
-            old = level_value(snapshot, row.self_rating)
-            if old == value:
-                continue
-            row.self_rating = None if value is None else Decimal(value)
+            row, into = stored.competencies.get(field.key) or StoredRow(None, field.key), competencies
         else:
-            row = sections.get(field.key) or SectionResponse(
-                organization=organization, appraisal=appraisal, section_key=field.key
-            )
-            old = row.appraisee_text
-            if old == value:
-                continue
-            row.appraisee_text, row.updated_at = value, now
-        dirty[type(row)][id(row)] = row
-        changed.append(name)
-        if not field.is_text:
+            row, into = stored.sections.get(field.key) or StoredRow(None, field.key, text=""), sections
+        old = row.text if field.is_text else level_value(snapshot, row.rating)
+        if old == value:
+            continue
+        if field.is_text:
+            row.text = value
+        else:
+            row.rating = None if value is None else Decimal(value)
             history.append(_rating_change_row(appraisal, actor, field, old, value))
-    writes = []
-    if dirty[AppraisalTarget]:
-        rows = list(dirty[AppraisalTarget].values())
-        writes.append(update_rows_sql(AppraisalTarget, rows, sorted(target_attrs), organization=organization))
-    for model, update_fields in (
-        (CompetencyRating, ["self_rating"]),
-        (SectionResponse, ["appraisee_text", "updated_at"]),
-    ):
-        rows = list(dirty[model].values())
-        if new := [row for row in rows if row.pk is None]:
-            writes.append(insert_rows_sql(model, new))
-        if existing := [row for row in rows if row.pk is not None]:
-            writes.append(update_rows_sql(model, existing, update_fields, organization=organization))
-    if history:
-        writes.append(insert_rows_sql(RatingChange, history))
-    return changed, writes
+        if into is changed_targets:
+            target_columns.add("achievement" if field.kind == "achievement" else "self_rating")
+        into[row.key] = row
+        changed.append(name)
+    organization, now = appraisal.organization, timezone.now()
+    # A changed target is written in every column changed on any target: where the post left one
+    # alone, its stored value.
+    columns = sorted(target_columns)
+    new_competencies = [
+        CompetencyRating(organization=organization, appraisal=appraisal, competency_key=row.key, self_rating=row.rating)
+        for row in competencies.values()
+        if row.pk is None
+    ]
+    new_sections = [
+        SectionResponse(organization=organization, appraisal=appraisal, section_key=row.key, appraisee_text=row.text)
+        for row in sections.values()
+        if row.pk is None
+    ]
+    writes = [
+        update_values_sql(
+            AppraisalTarget,
+            [(row.pk, *(getattr(row, _TARGET_ATTR[c]) for c in columns)) for row in changed_targets.values()],
+            columns,
+            organization=organization,
+        ),
+        update_values_sql(
+            CompetencyRating,
+            [(row.pk, row.rating) for row in competencies.values() if row.pk is not None],
+            ["self_rating"],
+            organization=organization,
+        ),
+        update_values_sql(
+            SectionResponse,
+            [(row.pk, row.text, now) for row in sections.values() if row.pk is not None],
+            ["appraisee_text", "updated_at"],
+            organization=organization,
+        ),
+        new_competencies and insert_rows_sql(CompetencyRating, new_competencies),
+        new_sections and insert_rows_sql(SectionResponse, new_sections),
+        history and insert_rows_sql(RatingChange, history),
+    ]
+    return changed, [write for write in writes if write]
 
 
 @transaction.atomic
@@ -351,11 +407,10 @@ def self_assessment_save(
             }
         )
     snapshot = appraisal.cycle_template.snapshot
-    targets = list(appraisal.targets.select_for_update().order_by("order", "pk"))
-    fields = {f.name: f for f in self_assessment_fields(snapshot, targets)}
+    stored = stored_rows(appraisal)
+    fields = {f.name: f for f in self_assessment_fields(snapshot, stored.targets)}
     cleaned = _clean(snapshot, fields, values)
-    by_key = {str(t.public_id): t for t in targets}
-    changed, writes = _write_many(appraisal, by_key, fields, cleaned, actor=actor)
+    changed, writes = _write_many(appraisal, stored, fields, cleaned, actor=actor)
     if changed:
         event = audit.unsaved(
             organization=appraisal.organization,

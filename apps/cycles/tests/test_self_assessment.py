@@ -186,6 +186,46 @@ def test_the_appraisee_saves_achievements_ratings_and_texts(world):
         assert AuditEvent.objects.filter(action="appraisal.self_assessment_save").count() == 2
 
 
+def test_a_save_leaves_each_targets_other_column_as_stored(world):
+    """Targets are written in every column changed on any of them: where the post left one alone,
+    the stored value goes back."""
+    first, second = (str(t.public_id) for t in world["targets"])
+    with tenant_scope(world["org"]):
+        self_assessment_save(**as_person(world, "ann"), appraisal=world["appraisal"], values=full_values(world),
+                             expected_version=1)
+        values = {name_of("achievement", first): "Closed on day 2.", name_of("target_rating", second): "3"}
+        self_assessment_save(**as_person(world, "ann"), appraisal=world["appraisal"], values=values,
+                             expected_version=2)
+        rows = {str(t.public_id): t for t in AppraisalTarget.objects.filter(appraisal=world["appraisal"])}
+        assert (rows[first].achievement, rows[first].self_rating) == ("Closed on day 2.", Decimal("4"))
+        assert (rows[second].achievement, rows[second].self_rating) == ("Both clerks trained.", Decimal("3"))
+        event = AuditEvent.objects.filter(action="appraisal.self_assessment_save").latest("created_at")
+        assert event.changes["fields"] == list(values)
+
+
+def test_a_saves_statements_do_not_grow_with_the_form(world):
+    """The stored rows are read in one query and everything is written in one statement (then the
+    version): the same count for two targets as for six, first save or later."""
+
+    def statements(values, version) -> int:
+        with CaptureQueriesContext(connection) as queries:
+            self_assessment_save(**as_person(world, "ann"), appraisal=world["appraisal"], values=values,
+                                 expected_version=version)
+        return len([q for q in queries if not q["sql"].startswith(("SAVEPOINT", "RELEASE"))])
+
+    with tenant_scope(world["org"]):
+        small = statements(full_values(world), 1)
+        more = [
+            factories.AppraisalTargetFactory(organization=world["org"], appraisal=world["appraisal"], order=5 + n)
+            for n in range(4)
+        ]
+        values = {**full_values(world), name_of("competency_rating", world["competency_key"]): "5"}
+        values.update({name_of("achievement", t.public_id): f"Done {n}." for n, t in enumerate(more)})
+        values.update({name_of("target_rating", t.public_id): "2" for t in more})
+        large = statements(values, 2)
+    assert small == large == 5
+
+
 def test_a_rating_off_the_scale_is_refused_at_its_field_with_nothing_written(world):
     values = full_values(world)
     field = name_of("target_rating", world["targets"][0].public_id)

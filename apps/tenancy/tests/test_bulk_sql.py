@@ -6,7 +6,7 @@ import pytest
 
 from apps.people.models import OrgUnit
 from apps.tenancy import audit
-from apps.tenancy.bulk_sql import insert_rows_sql, update_rows, update_rows_sql, write_together
+from apps.tenancy.bulk_sql import insert_rows_sql, update_rows, update_rows_sql, update_values_sql, write_together
 from apps.tenancy.models import AuditEvent
 from apps.tenancy.scoping import tenant_scope
 from apps.tests_support import factories
@@ -37,6 +37,18 @@ def test_rows_of_another_organisation_are_never_touched(org_a, unit_a, unit_b):
 def test_nothing_to_write_sends_nothing(org_a, django_assert_num_queries):
     with django_assert_num_queries(0):
         assert update_rows(OrgUnit, [], ["name"], organization=org_a) == 0
+
+
+def test_plain_values_update_like_objects_and_no_rows_is_no_statement(org_a, unit_a, unit_b):
+    assert update_values_sql(OrgUnit, [], ["name"], organization=org_a) is None
+    with tenant_scope(org_a):
+        write_together(
+            OrgUnit, [update_values_sql(OrgUnit, [(unit_a.pk, "By value"), (unit_b.pk, "Not Beta's")], ["name"],
+                                        organization=org_a)]
+        )
+    unit_a.refresh_from_db()
+    unit_b.refresh_from_db()
+    assert (unit_a.name, unit_b.name) == ("By value", "Beta HQ")
 
 
 def test_writes_sent_together_take_one_statement(org_a, unit_a, alice, django_assert_num_queries):
