@@ -5,6 +5,7 @@ scale, so an off-scale value gets the service's message at its field."""
 from decimal import Decimal
 
 from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS
 
 from .models import SectionKind
 from .services.self_assessment import MAX_TEXT, SaField, level_value
@@ -28,6 +29,21 @@ class SelfAssessmentForm(forms.Form):
 
     def service_values(self) -> dict:
         return {f.name: self.cleaned_data.get(f.name) for f in self.sa_fields}
+
+    def over(self, fields: list[SaField], *, version: int) -> "SelfAssessmentForm":
+        """This bound form over `fields` (a refused post's form, built from the names it posted,
+        over the page's every field): what was posted, the version stored now, and this form's
+        messages at their fields and above the form."""
+        data = self.data.copy()
+        data["version"] = version
+        form = SelfAssessmentForm(data, fields=fields)
+        form.full_clean()
+        for name, errors in self.errors.items():
+            if name == NON_FIELD_ERRORS:
+                form.add_error(None, errors.as_data())
+            elif name in form.fields and name not in form.errors:
+                form.add_error(name, errors.as_data())
+        return form
 
 
 def levels_high_first(snapshot: dict) -> list[dict]:

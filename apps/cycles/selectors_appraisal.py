@@ -21,24 +21,26 @@ def appraisal_for_person(
 ) -> tuple[Appraisal, set]:
     """The appraisal with its cycle and frozen template, and the person's roles on it; 404 when
     they may not see it (another tenant's id included), so an unseen appraisal and a missing one
-    look the same. Pages also get the appraisee (unit, post) and the officers; `for_write` leaves
-    them out: a save that succeeds redirects. `cached` (the pages people read, not their posts):
+    look the same. Pages also get the appraisee (unit, post) and the officers; `for_write` reads
+    the appraisal's own row only (the rest loads when used): a save that succeeds redirects, and
+    its service reads what it needs under its lock. `cached` (the pages people read, not their posts):
     the same rows kept until any of APPRAISAL_DOMAINS is written; the roles are the person's own,
     worked out on every request."""
     if cached and not for_write:
         appraisal = generations.cached("appraisal", (appraisal_id,), APPRAISAL_DOMAINS, lambda: _read(appraisal_id))
+    elif for_write:
+        appraisal = get_object_or_404(Appraisal, public_id=appraisal_id)
     else:
-        appraisal = _read(appraisal_id, people=not for_write)
+        appraisal = _read(appraisal_id)
     roles = permissions.roles_for(appraisal, employee=employee, membership=membership)
     if not permissions.can_view(roles):
         raise Http404("No appraisal here.")
     return appraisal, roles
 
 
-def _read(appraisal_id, *, people=True) -> Appraisal:
+def _read(appraisal_id) -> Appraisal:
     appraisal = get_object_or_404(Appraisal.objects.select_related("cycle", "cycle_template"), public_id=appraisal_id)
-    if people:
-        _attach_people(appraisal)
+    _attach_people(appraisal)
     return appraisal
 
 

@@ -21,6 +21,7 @@ Field names (shared with the form, so a service error lands at its field):
 target-<id>-achievement, target-<id>-self_rating, competency-<key>-self_rating, section-<key>-text.
 """
 
+import re
 import uuid
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -93,6 +94,29 @@ def text_field_name(kind: str, key: str) -> str | None:
     if kind == "section":
         return SaField("section_text", key, "").name
     return None
+
+
+# A field's form name, read back: target-<id>-achievement, target-<id>-self_rating,
+# competency-<key>-self_rating, section-<key>-text.
+_FIELD_NAME = re.compile(r"(target|competency|section)-([\w-]{1,64})-(achievement|self_rating|text)")
+_KIND_OF_NAME = {
+    ("target", "achievement"): "achievement",
+    ("target", "self_rating"): "target_rating",
+    ("competency", "self_rating"): "competency_rating",
+    ("section", "text"): "section_text",
+}
+
+
+def fields_named(names) -> list[SaField]:
+    """The fields `names` (a form post's keys) stand for; other names are left out. Which of them
+    the frozen template asks for is the save's to decide: it ignores the rest."""
+    fields = []
+    for name in names:
+        match = _FIELD_NAME.fullmatch(name)
+        kind = match and _KIND_OF_NAME.get((match[1], match[3]))
+        if kind:
+            fields.append(SaField(kind, match[2], ""))
+    return fields
 
 
 def self_assessment_fields(snapshot: dict, targets) -> list[SaField]:

@@ -24,6 +24,7 @@ from apps.cycles.models import (
 from apps.cycles.services.freeze import template_snapshot
 from apps.cycles.services.self_assessment import (
     HANDED_IN,
+    fields_named,
     self_assessment_autosave,
     self_assessment_fields,
     self_assessment_save,
@@ -329,6 +330,34 @@ def test_the_page_shows_an_off_scale_rating_at_its_field(client, world):
     assert response.status_code == 200
     assert f'id="{field}-errors"' in response.content.decode()
     assert version_of(world) == 1
+
+
+def test_a_refused_post_shows_every_field_with_what_was_posted(client, world):
+    """The post's form has the fields it names; refused, the page shows every field of the frozen
+    template again, the posted values kept, the message at its field and the stored version."""
+    first = str(world["targets"][0].public_id)
+    field = name_of("competency_rating", world["competency_key"])
+    data = {field: "9", name_of("achievement", first): "Half written", "target-x-bogus": "1", "version": 1, "save": "1"}
+    response = client_for(client, world, "ann").post(url(world), data)
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert set(form.fields) == {"version", *(f.name for f in form.sa_fields)}
+    with tenant_scope(world["org"]):
+        expected = self_assessment_fields(world["appraisal"].cycle_template.snapshot, world["targets"])
+    assert form.sa_fields == expected
+    assert form.errors[field] and form[name_of("achievement", first)].value() == "Half written"
+    assert form["version"].value() == 1
+    assert "Half written" in response.content.decode()
+
+
+def test_a_post_names_its_fields(world):
+    key = str(world["targets"][0].public_id)
+    names = [f"target-{key}-achievement", f"target-{key}-self_rating", "competency-teamwork-self_rating",
+             "section-training-text", "version", "save", "target--achievement", "section-x-self_rating",
+             "competency-" + "k" * 65 + "-self_rating"]
+    assert [(f.kind, f.key) for f in fields_named(names)] == [
+        ("achievement", key), ("target_rating", key), ("competency_rating", "teamwork"), ("section_text", "training")
+    ]
 
 
 def test_a_stale_save_on_the_page_says_so(client, world):

@@ -39,18 +39,14 @@ def _actor(request) -> dict:
 
 def self_assessment(request, appraisal_id):
     appraisal, roles = _load(request, appraisal_id)
-    if request.method == "POST" and Role.APPRAISEE not in roles:
-        raise PermissionDenied("Only the appraisee writes their self-assessment.")
-    snapshot = appraisal.cycle_template.snapshot
-    if request.method == "POST":
-        # The form's fields only: a save that succeeds redirects, a refused one reads the rest below.
-        targets = list(appraisal.targets.order_by("order", "pk"))
-        fields, values = service.self_assessment_fields(snapshot, targets), None
-    else:
-        targets, fields, values = self_assessment_reads(appraisal)
     form, notices = None, []
     if request.method == "POST":
-        form = SelfAssessmentForm(request.POST, fields=fields)
+        if Role.APPRAISEE not in roles:
+            raise PermissionDenied("Only the appraisee writes their self-assessment.")
+        # A form of the fields the post names: the service keeps those the frozen template asks
+        # for and checks each under the appraisal's row lock, so a save that succeeds reads
+        # neither the template nor the targets here (the appraisal's row was read for the roles).
+        form = SelfAssessmentForm(request.POST, fields=service.fields_named(request.POST))
         if form.is_valid():
             submitting = "submit" in request.POST
             action = service.self_assessment_submit if submitting else service.self_assessment_save
@@ -70,13 +66,16 @@ def self_assessment(request, appraisal_id):
                 return redirect(
                     org_reverse("cycles:self_assessment", request.organization, appraisal_id=appraisal.public_id)
                 )
-        # Refused: show the appraisal as it is now; the re-shown form carries the current version,
-        # so saving again is a deliberate choice over what the person now sees.
+        # Refused: show the appraisal as it is now, every field with what was posted and the
+        # messages; the form carries the current version, so saving again is a deliberate choice
+        # over what the person now sees.
         appraisal.refresh_from_db()
         targets, fields, values = self_assessment_reads(appraisal)
-        form.data = form.data.copy()
-        form.data["version"] = appraisal.version
+        form = form.over(fields, version=appraisal.version)
         notices = list(form.non_field_errors())
+    else:
+        targets, fields, values = self_assessment_reads(appraisal)
+    snapshot = appraisal.cycle_template.snapshot
     editable = service.is_open(appraisal, roles)
     if form is None or not editable:
         form = SelfAssessmentForm(initial={"version": appraisal.version, **values}, fields=fields)
