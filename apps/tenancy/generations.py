@@ -72,7 +72,8 @@ TABLE_DOMAINS = {
 # The appraisal rows as their figures read them (state, level, score, officers), apart from their
 # children and their edit stamp. Every write to cycles_appraisal bumps it, except one that only
 # moves the version and updated_at (a save or an autosave of the appraisee's own rows), matched
-# exactly as Django's .update() writes it: any other form counts as a write of the rows. A reader
+# exactly as Django's .update() writes it, alone or as the last part of a statement that writes
+# the appraisal's children too: any other form counts as a write of the rows. A reader
 # that names it instead of "appraisals" must read neither those two columns nor the children
 # (defer them), so an appraisee's typing leaves HR's overview and the moderation figures cached.
 APPRAISAL_STATES = "appraisal_states"
@@ -81,8 +82,16 @@ _VERSION_TOUCH = re.compile(
 )
 
 
-def _is_version_touch(sql: str) -> bool:
-    return ";" not in sql and _VERSION_TOUCH.match(sql) is not None
+def _touches_only_versions(sql: str) -> bool:
+    """Whether each write to cycles_appraisal in `sql` is a version touch (one statement, which
+    may write other tables as well: the touch sent with the rows of a save)."""
+    if ";" in sql:
+        return False
+    return all(
+        _VERSION_TOUCH.match(sql, match.start()) is not None
+        for match in _WRITE_TARGET.finditer(sql)
+        if match.group(1).lower() == "cycles_appraisal"
+    )
 
 
 def _domain(table: str) -> str | None:
@@ -101,7 +110,7 @@ def written_domains(sql: str | bytes) -> set[str]:
         return set()
     tables = [table.lower() for table in _WRITE_TARGET.findall(sql)]
     domains = {d for d in map(_domain, tables) if d}
-    if "cycles_appraisal" in tables and not (tables == ["cycles_appraisal"] and _is_version_touch(sql)):
+    if "cycles_appraisal" in tables and not _touches_only_versions(sql):
         domains.add(APPRAISAL_STATES)
     return domains
 

@@ -444,15 +444,21 @@ def self_assessment_save(
             summary=f"Self-assessment saved ({len(changed)} field{'s' if len(changed) != 1 else ''})",
             changes={"fields": changed},
         )
-        # The rows, their history and the audit record in one round trip instead of five (the
-        # statements were most of the save's time).
-        write_together(Appraisal, [*writes, insert_rows_sql(AuditEvent, [event])])
-        # The row is locked since _lock_open: the stored version is the one just read. Its own
-        # statement, in the form generations tells from a write of the appraisal's state (and
-        # after the rows: their write already bumped the appraisals' generation).
+        # The row is locked since _lock_open: the stored version is the one just read.
         appraisal.version, appraisal.updated_at = appraisal.version + 1, timezone.now()
-        Appraisal.objects.filter(pk=appraisal.pk).update(version=appraisal.version, updated_at=appraisal.updated_at)
+        # The rows, their history, the audit record and the version in one round trip instead of
+        # six (the statements were most of the save's time).
+        write_together(Appraisal, [*writes, insert_rows_sql(AuditEvent, [event]), _version_touch(appraisal)])
     return appraisal
+
+
+def _version_touch(appraisal: Appraisal) -> tuple[str, list]:
+    """The appraisal's version and edit stamp written, in the form generations tells from a write
+    of its state (APPRAISAL_STATES): an appraisee's save leaves HR's figures cached."""
+    return (
+        'UPDATE "cycles_appraisal" SET "version" = %s, "updated_at" = %s WHERE "organization_id" = %s AND "id" = %s',
+        [appraisal.version, appraisal.updated_at, appraisal.organization_id, appraisal.pk],
+    )
 
 
 @transaction.atomic

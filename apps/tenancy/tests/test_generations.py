@@ -36,6 +36,18 @@ pytestmark = pytest.mark.django_db
             {"appraisals", "appraisal_states"},
         ),
         ('INSERT INTO "cycles_appraisal" ("id") VALUES (%s)', {"appraisals", "appraisal_states"}),
+        # The touch sent as the last part of a save's statement, after its rows and audit record.
+        (
+            'WITH write_0 AS (UPDATE "cycles_appraisaltarget" AS t SET "achievement" = v."a" FROM (VALUES (%s, %s)) '
+            'AS v(id, a) WHERE t."id" = v."id"), write_1 AS (INSERT INTO "tenancy_auditevent" ("action") VALUES (%s)) '
+            'UPDATE "cycles_appraisal" SET "version" = %s, "updated_at" = %s WHERE "organization_id" = %s AND "id" = %s',
+            {"appraisals", "audit"},
+        ),
+        (
+            'WITH write_0 AS (UPDATE "cycles_appraisal" SET "state" = %s WHERE "id" = %s) '
+            'UPDATE "cycles_appraisal" SET "version" = %s, "updated_at" = %s WHERE "id" = %s',
+            {"appraisals", "appraisal_states"},
+        ),
         ('UPDATE "cycles_appraisaltarget" SET "achievement" = %s WHERE "id" = %s', {"appraisals"}),
         ('UPDATE "cycles_cycle" SET "current_phase" = %s WHERE "id" = %s', {"cycles"}),
         ('DELETE FROM "goals_goal" WHERE "id" IN (%s)', {"goals"}),
