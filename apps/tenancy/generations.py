@@ -2,13 +2,11 @@
 
 Every INSERT, UPDATE or DELETE sent through Django's connection names its tables, and a table's
 app label ("people_employee" → "people") is its *domain* (a few busy tables have their own,
-TABLE_DOMAINS). A write bumps the domain's generation for the organisation of the active tenant
-scope when its transaction commits, so a reader who cached the old rows meanwhile cannot keep
-serving them. Outside a transaction the statement has committed as it returns: the bump follows
-it at once. Inside one, the writer's own reads through the cache must miss too: its generations
-are bumped before the transaction's next cached read, if it makes one (most services write and
-commit without reading through the cache again: they cost one round trip to Redis, at the
-commit). A rolled-back write costs an extra miss when it was followed by such a read.
+TABLE_DOMAINS). A write bumps the domain's generation
+for the organisation of the active tenant scope: as the statement runs, so the writer's own later
+reads in its transaction miss (again at a later write only if the transaction read through the
+cache in between), and once more when the transaction commits, so a reader who cached the old
+rows in between cannot keep serving them. A rolled-back write costs an extra miss.
 
 `cached()` keys a value with the generations of the domains it was read from, so a write to any
 of them makes the old value unreachable: nobody keeps a list of what to invalidate after which
@@ -147,20 +145,16 @@ def bump(keys) -> None:
 
 
 class _PendingBump:
-    """The generations one transaction wrote, bumped once it commits; and those written since the
-    transaction last read through the cache, bumped before its next cached read."""
+    """The generations one transaction wrote, bumped again once it commits; and which of them
+    need no bump at a further write."""
 
     def __init__(self):
         self.keys: set[str] = set()
-        self.due: set[str] = set()
+        # Generations bumped since the transaction last read through the cache.
+        self.fresh: set[str] = set()
 
     def __call__(self):
         bump(self.keys)
-
-    def before_read(self) -> None:
-        if self.due:
-            bump(self.due)
-            self.due = set()
 
 
 def _pending(conn) -> _PendingBump | None:
@@ -188,18 +182,15 @@ def _written(conn, keys: set[str]) -> None:
     if pending is None:
         pending = _PendingBump()
         conn.on_commit(pending, robust=True)
+    # A generation this transaction already bumped needs bumping again only if the transaction
+    # has cached a read since (it may hold what the first write left): a save of ten statements
+    # costs one round trip to Redis, not ten. Other readers only ever cache committed rows, which
+    # the bump at commit puts out of reach.
+    due = keys - pending.fresh
+    if due:
+        bump(due)
+    pending.fresh |= due
     pending.keys |= keys
-    pending.due |= keys
-
-
-def _before_read() -> None:
-    """A transaction that wrote reads through the cache: what it wrote since its last such read
-    is bumped first, so it misses the values cached before its writes (the writes are its own;
-    other readers get them from the bump at the commit)."""
-    if connection.in_atomic_block:
-        pending = _pending(connection)
-        if pending is not None:
-            pending.before_read()
 
 
 def install(sender=None, connection=connection, **kwargs) -> None:
@@ -241,7 +232,6 @@ _read_script = None
 
 def _read(keys: list[str], stem: str) -> tuple[str, bytes | None]:
     global _read_script
-    _before_read()
     if _read_script is None:
         _read_script = _redis().register_script(_READ)
     value_key, value = _read_script(keys=keys, args=[stem, *(_start() for _ in keys)])
@@ -277,6 +267,10 @@ def cached(name: str, parts, domains, compute, *, timeout: int = TIMEOUT, max_ag
     whatever the writes."""
     if max_age is not None:
         parts, timeout = (*parts, int(time.time() // max_age)), min(timeout, max_age)
+    if connection.in_atomic_block:
+        pending = _pending(connection)
+        if pending is not None:
+            pending.fresh.clear()
     org_id = _scope_id()
     stem = cache.make_and_validate_key(f"{name}:{_schema()}:{org_id or PLATFORM}:{':'.join(map(str, parts))}:")
     value_key, stored = _read(_generation_keys(domains, org_id), stem)
