@@ -220,9 +220,8 @@ def test_with_redis_unreachable_a_write_fails_and_rolls_back(org_a, unit_a, monk
 
     unreachable = redis.Redis(host="127.0.0.1", port=1, socket_connect_timeout=0.2)
     monkeypatch.setattr(generations, "_redis", lambda: unreachable)
-    with pytest.raises(redis.exceptions.ConnectionError):
-        with transaction.atomic(), tenant_scope(org_a):
-            OrgUnit.objects.filter(pk=unit_a.pk).update(name="Renamed while Redis was away")
+    with pytest.raises(redis.exceptions.ConnectionError), transaction.atomic(), tenant_scope(org_a):
+        OrgUnit.objects.filter(pk=unit_a.pk).update(name="Renamed while Redis was away")
     monkeypatch.undo()
     unit_a.refresh_from_db()
     assert unit_a.name != "Renamed while Redis was away"
