@@ -10,7 +10,7 @@ from apps.tenancy import generations
 
 from . import permissions
 from .models import Appraisal, AppraisalEvent, AppraisalState, AppraisalTarget, CyclePhase
-from .services.self_assessment import current_values, self_assessment_fields
+from .services.self_assessment import current_values, self_assessment_fields, stored_rows
 
 # What an appraisal screen reads of it: the appraisal, its cycle and frozen template, its people.
 APPRAISAL_DOMAINS = ("appraisals", "cycles", "people")
@@ -26,10 +26,10 @@ def appraisal_for_person(
     its service reads what it needs under its lock. `cached` (the pages people read, not their posts):
     the same rows kept until any of APPRAISAL_DOMAINS is written; the roles are the person's own,
     worked out on every request."""
-    if cached and not for_write:
-        appraisal = generations.cached("appraisal", (appraisal_id,), APPRAISAL_DOMAINS, lambda: _read(appraisal_id))
-    elif for_write:
+    if for_write:
         appraisal = get_object_or_404(Appraisal, public_id=appraisal_id)
+    elif cached:
+        appraisal = generations.cached("appraisal", (appraisal_id,), APPRAISAL_DOMAINS, lambda: _read(appraisal_id))
     else:
         appraisal = _read(appraisal_id)
     roles = permissions.roles_for(appraisal, employee=employee, membership=membership)
@@ -69,12 +69,13 @@ def current_phase(cycle) -> CyclePhase | None:
 
 def self_assessment_reads(appraisal: Appraisal) -> tuple[list[AppraisalTarget], list, dict]:
     """The self-assessment's targets, the fields the appraisee fills and what is stored in them
-    (three queries, kept like the appraisal until any of APPRAISAL_DOMAINS is written)."""
+    (two queries, kept like the appraisal until any of APPRAISAL_DOMAINS is written)."""
 
     def read():
+        snapshot = appraisal.cycle_template.snapshot
         targets = list(appraisal.targets.order_by("order", "pk"))
-        fields = self_assessment_fields(appraisal.cycle_template.snapshot, targets)
-        return targets, fields, current_values(appraisal, targets, fields)
+        fields = self_assessment_fields(snapshot, targets)
+        return targets, fields, current_values(snapshot, stored_rows(appraisal), fields)
 
     return generations.cached("self-assessment", (appraisal.pk,), APPRAISAL_DOMAINS, read)
 

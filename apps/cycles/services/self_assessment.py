@@ -151,25 +151,6 @@ def level_value(snapshot: dict, value) -> str | None:
     return None
 
 
-def current_values(appraisal: Appraisal, targets, fields: list[SaField]) -> dict[str, str]:
-    """What is stored now, by field name (ratings as their level's value string). Two queries."""
-    snapshot = appraisal.cycle_template.snapshot
-    by_target = {str(t.public_id): t for t in targets}
-    competency = {r.competency_key: r.self_rating for r in CompetencyRating.objects.filter(appraisal=appraisal)}
-    sections = {r.section_key: r.appraisee_text for r in SectionResponse.objects.filter(appraisal=appraisal)}
-    values = {}
-    for field in fields:
-        if field.kind == "achievement":
-            values[field.name] = by_target[field.key].achievement
-        elif field.kind == "target_rating":
-            values[field.name] = level_value(snapshot, by_target[field.key].self_rating) or ""
-        elif field.kind == "competency_rating":
-            values[field.name] = level_value(snapshot, competency.get(field.key)) or ""
-        else:
-            values[field.name] = sections.get(field.key, "")
-    return values
-
-
 def is_open(appraisal: Appraisal, roles: set) -> bool:
     """Whether this person may write the self-assessment now (the page renders editable)."""
     return Role.APPRAISEE in roles and _closed_reason(appraisal) is None
@@ -304,6 +285,22 @@ def stored_rows(appraisal: Appraisal) -> StoredRows:
             else:
                 rows.sections[key] = row
     return rows
+
+
+def current_values(snapshot: dict, stored: StoredRows, fields: list[SaField]) -> dict[str, str]:
+    """What is stored now (`stored_rows`), by field name (ratings as their level's value string)."""
+    targets = {row.key: row for row in stored.targets}
+    values = {}
+    for field in fields:
+        if field.kind in ("achievement", "target_rating"):
+            row = targets[field.key]
+        else:
+            row = (stored.competencies if field.kind == "competency_rating" else stored.sections).get(field.key)
+        if field.is_text:
+            values[field.name] = (row.text if row else "") or ""
+        else:
+            values[field.name] = level_value(snapshot, row.rating if row else None) or ""
+    return values
 
 
 def _write_many(
@@ -460,9 +457,9 @@ def self_assessment_submit(
         expected_version=expected_version,
     )
     snapshot = appraisal.cycle_template.snapshot
-    targets = list(appraisal.targets.order_by("order", "pk"))
-    fields = self_assessment_fields(snapshot, targets)
-    stored = current_values(appraisal, targets, fields)
+    rows = stored_rows(appraisal)
+    fields = self_assessment_fields(snapshot, rows.targets)
+    stored = current_values(snapshot, rows, fields)
     missing = {
         f.name: "Write what you achieved on this target before you hand in the self-assessment."
         for f in fields
