@@ -173,16 +173,11 @@ def time_self_assessment_save(case, requests: int) -> dict:
     s = case.sample
     client = client_for(s["appraisee"])
     url = org_reverse("cycles:self_assessment", case.organization, appraisal_id=s["appraisal"].public_id)
-    with tenant_scope(case.organization):
-        appraisal = Appraisal.objects.select_related("cycle_template").get(pk=s["appraisal"].pk)
-        fields = self_assessment_fields(appraisal.cycle_template.snapshot, list(appraisal.targets.order_by("order")))
     seconds, counts = [], set()
     for n in range(WARM_UP + requests):
         with tenant_scope(case.organization):
-            version = Appraisal.objects.values_list("version", flat=True).get(pk=appraisal.pk)
-        data = {"version": version}
-        for field in fields:
-            data[field.name] = f"Done, and said so at the review ({n})." if field.is_text else str(1 + n % 5)
+            arguments = self_assessment_arguments(case, s["appraisal"].pk, f"Done, and said so at the review ({n}).", n)
+        data = {**arguments["values"], "version": arguments["expected_version"]}
         log = StatementLog()
         with connection.execute_wrapper(log):
             started = time.perf_counter()
@@ -197,7 +192,7 @@ def time_self_assessment_save(case, requests: int) -> dict:
     return {
         "page": "self_assessment_save",
         "queries": max(counts),
-        "fields": len(fields),
+        "fields": len(arguments["values"]),
         **summary_ms(seconds),
         **{f"service_{key}": value for key, value in service.items()},
     }
