@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.paginator import Paginator
-from django.db.models import Count, Q, StdDev, Sum
+from django.db.models import Count, F, Sum
 
 from apps.common.paging import detached, keyset_page
 from apps.cycles.models import Appraisal, AppraisalState, Cycle, CycleTemplate
@@ -35,6 +35,7 @@ OFFICERS_PAGE_SIZE = 25
 SEGMENT = len(segment(0))  # characters of one level of a unit path
 UNRATED = ""  # the level of an appraisal without one; shown as "No level"
 _CENT = Decimal("0.01")
+_ZERO = Decimal("0")
 
 
 def session_for_page():
@@ -225,65 +226,71 @@ class OfficerRow:
 
 
 def _officers(ready) -> list[OfficerRow]:
-    """Every appraising officer of the focus, from one grouped query and one for their names
-    (grouping by the name columns would hash the whole staff table a second time): the flagged
-    first, the most lenient or severe of them first, then everyone else by name."""
-    grouped = list(
-        ready.values("appraising_officer_id")
+    """Every appraising officer of the focus with their level counts, from one query grouped by
+    officer and level (an officer's mean and spread are summed up from their levels' sums and
+    sums of squares) and one for their names (grouping by the name columns would hash the whole
+    staff table a second time): the flagged first, the most lenient or severe of them first,
+    then everyone else by name."""
+    grouped = (
+        ready.values("appraising_officer_id", "overall_level")
         .annotate(
             n=Count("pk"),
             scored=Count("overall_score"),
             total=Sum("overall_score"),
-            spread=StdDev("overall_score", sample=False),
+            squares=Sum(F("overall_score") * F("overall_score")),
         )
         .order_by()
     )
-    ids = [entry["appraising_officer_id"] for entry in grouped if entry["appraising_officer_id"] is not None]
+    figures: dict = {}
+    for entry in grouped:
+        officer = figures.setdefault(
+            entry["appraising_officer_id"], {"n": 0, "scored": 0, "total": _ZERO, "squares": _ZERO, "counts": {}}
+        )
+        officer["n"] += entry["n"]
+        officer["scored"] += entry["scored"]
+        officer["total"] += entry["total"] or _ZERO
+        officer["squares"] += entry["squares"] or _ZERO
+        officer["counts"][entry["overall_level"] or UNRATED] = entry["n"]
+    ids = [officer_id for officer_id in figures if officer_id is not None]
     people = {
         person["pk"]: person
         for person in Employee.objects.filter(pk__in=ids).values("pk", "public_id", "first_name", "last_name")
     }
-    all_n = sum(entry["scored"] for entry in grouped)
-    all_total = sum((entry["total"] or Decimal("0") for entry in grouped), Decimal("0"))
+    all_n = sum(officer["scored"] for officer in figures.values())
+    all_total = sum((officer["total"] for officer in figures.values()), _ZERO)
     rows = []
-    for entry in grouped:
-        person = people.get(entry["appraising_officer_id"])
-        scored, total = entry["scored"], entry["total"] or Decimal("0")
+    for officer_id, officer in figures.items():
+        person = people.get(officer_id)
+        scored, total = officer["scored"], officer["total"]
         mean = (total / scored).quantize(_CENT) if scored else None
         rest_n = all_n - scored
         leniency = (total / scored - (all_total - total) / rest_n).quantize(_CENT) if scored and rest_n else None
         rows.append(
             OfficerRow(
-                officer_id=entry["appraising_officer_id"],
+                officer_id=officer_id,
                 key=str(person["public_id"]) if person else "",
                 name=f"{person['first_name']} {person['last_name']}".strip() if person else "No appraising officer",
-                count=entry["n"],
+                count=officer["n"],
                 scored=scored,
                 mean=mean,
-                spread=Decimal(str(entry["spread"])).quantize(_CENT) if entry["spread"] is not None else None,
+                spread=_spread(scored, total, officer["squares"]),
                 leniency=leniency,
                 flagged=leniency is not None
                 and scored >= LENIENCY_MIN_APPRAISALS
                 and abs(leniency) >= LENIENCY_THRESHOLD,
+                counts=officer["counts"],
             )
         )
     return sorted(rows, key=lambda r: (not r.flagged, -abs(r.leniency or 0) if r.flagged else 0, r.name.lower()))
 
 
-def _with_level_cells(ready, officers: list[OfficerRow], levels: list[str]) -> None:
-    """Level counts for the officers on the page only (one query)."""
-    ids = [row.officer_id for row in officers if row.officer_id is not None]
-    wanted = Q(appraising_officer_id__in=ids)
-    if any(row.officer_id is None for row in officers):
-        wanted |= Q(appraising_officer__isnull=True)
-    grouped = ready.filter(wanted).values("appraising_officer_id", "overall_level").annotate(n=Count("pk")).order_by()
-    by_id = {row.officer_id: row for row in officers}
-    for entry in grouped:
-        row = by_id.get(entry["appraising_officer_id"])
-        if row is not None:
-            row.counts[entry["overall_level"] or UNRATED] = entry["n"]
-    for row in officers:
-        row.cells = _cells(row.counts, row.count, levels)
+def _spread(scored: int, total: Decimal, squares: Decimal) -> Decimal | None:
+    """The population standard deviation of `scored` scores from their sum and sum of squares
+    (PostgreSQL's STDDEV_POP over the same scores, to the cent)."""
+    if not scored:
+        return None
+    variance = (squares - total * total / scored) / scored
+    return max(variance, _ZERO).sqrt().quantize(_CENT)
 
 
 def guideline_for(cycle: Cycle) -> ModerationGuideline | None:
@@ -309,7 +316,8 @@ def distribution(session: ModerationSession, focus: Focus | None = None, *, offi
     by_unit, states = _by_unit(focus_appraisals(session, focus), focus, levels + [UNRATED])
     # Detached: the page is cached, and every officer's row would weigh in it.
     officers = detached(Paginator(_officers(ready), OFFICERS_PAGE_SIZE).get_page(officers_page))
-    _with_level_cells(ready, list(officers.object_list), levels + [UNRATED])
+    for row in officers.object_list:
+        row.cells = _cells(row.counts, row.count, levels + [UNRATED])
     guideline = guideline_for(session.cycle)
     shares = {label: Decimal(str(value)) for label, value in (guideline.shares if guideline else {}).items()}
 
@@ -330,6 +338,7 @@ def distribution(session: ModerationSession, focus: Focus | None = None, *, offi
         "officers_page": officers,
         "ready_count": ready_count,
         "not_ready_count": states.get(NOT_READY, 0),
+        "listed_count": sum(states.values()),
         "guideline": guideline,
         "threshold": LENIENCY_THRESHOLD,
         "min_appraisals": LENIENCY_MIN_APPRAISALS,
@@ -343,9 +352,10 @@ def unit_choices(focus: Focus) -> list[OrgUnit]:
     return sorted(chosen.values(), key=lambda u: u.path)
 
 
-def appraisal_page(session: ModerationSession, focus: Focus, *, officer=None, page=1):
+def appraisal_page(session: ModerationSession, focus: Focus, *, officer=None, page=1, count=None):
     """One page of the session's appraisals in the focus (a unit with its sub-units), filtered
-    by appraising officer; each row carries the session's adjustments of it (one query)."""
+    by appraising officer; each row carries the session's adjustments of it (one query).
+    `count`: how many there are, when the caller knows (no count query then)."""
     queryset = (
         focus_appraisals(session, focus)
         .select_related("employee", "employee__unit", "appraising_officer")
@@ -354,7 +364,7 @@ def appraisal_page(session: ModerationSession, focus: Focus, *, officer=None, pa
     )
     if officer is not None:
         queryset = queryset.filter(appraising_officer=officer)
-    page = keyset_page(queryset, PAGE_SIZE, page)
+    page = keyset_page(queryset, PAGE_SIZE, page, count=count)
     rows = page.object_list
     adjustments: dict = {}
     for adjustment in ModerationAdjustment.objects.filter(session=session, appraisal__in=[a.pk for a in rows]):
@@ -389,11 +399,14 @@ def session_page(session: ModerationSession, *, unit=None, officer=None, page=1,
 
     def read() -> dict:
         focus = focus_of(session, unit)
-        shown = {"focus": focus, "page": appraisal_page(session, focus, officer=officer, page=page)}
+        shown = {"focus": focus}
         if figures:
             shown.update(distribution(session, focus, officers_page=officers_page))
             shown["chart"] = level_chart(shown["overall"])
             shown["units"] = unit_choices(focus)
+        # Every listed appraisal of the focus is counted by the figures already.
+        count = shown["listed_count"] if figures and officer is None else None
+        shown["page"] = appraisal_page(session, focus, officer=officer, page=page, count=count)
         return shown
 
     key = (session.pk, unit.pk if unit else "", officer.pk if officer else "", page, officers_page, int(figures))

@@ -6,12 +6,13 @@ from decimal import Decimal
 
 import pytest
 from django.db import connection
+from django.db.models import StdDev
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from apps.committees.selectors_moderation import distribution, focus_of, level_chart
 from apps.committees.services_moderation import session_open
-from apps.cycles.models import AppraisalState
+from apps.cycles.models import Appraisal, AppraisalState
 from apps.tenancy.scoping import tenant_scope
 from apps.tenancy.urls_helpers import org_reverse
 from apps.tests_support import factories
@@ -67,6 +68,21 @@ def test_officers_spread_and_leniency_against_the_rest(world):
     assert otto.spread == Decimal("0.47")  # population standard deviation of 5, 5, 4
     assert (otto.leniency, vera.leniency) == (Decimal("2.00"), Decimal("-2.00"))
     assert otto.flagged and vera.flagged
+
+
+def test_an_officers_spread_is_postgresqls_population_deviation_of_their_scores(world):
+    """The spread comes from sums per level; it matches STDDEV_POP over the same scores, with
+    unscored appraisals and scores of several levels left out or counted as the database does."""
+    for score, level in ((3.25, "3"), (4.1, "4"), (2.75, "3"), (3.9, "4"), (None, "")):
+        add_appraisal(world, world.sales, "mo", score, level=level)
+    with tenant_scope(world.org):
+        mo = next(o for o in distribution(world.session)["officers"] if o.name.startswith("Mo "))
+        expected = Appraisal.objects.filter(appraising_officer=world.employees["mo"]).aggregate(
+            spread=StdDev("overall_score", sample=False)
+        )["spread"]
+    assert (mo.count, mo.scored, mo.mean) == (5, 4, Decimal("3.50"))
+    assert mo.spread == Decimal(str(expected)).quantize(Decimal("0.01")) == Decimal("0.54")
+    assert _counts(mo) == {"4": 2, "3": 2, "": 1}
 
 
 def test_a_lone_officer_or_a_small_sample_is_not_flagged(org_a, unit_a, alice, bob):
