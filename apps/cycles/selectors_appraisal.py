@@ -12,8 +12,11 @@ from . import permissions
 from .models import Appraisal, AppraisalEvent, AppraisalState, AppraisalTarget, CyclePhase
 from .services.self_assessment import current_values, self_assessment_fields, stored_rows
 
-# What an appraisal screen reads of it: the appraisal, its cycle and frozen template, its people.
-APPRAISAL_DOMAINS = ("appraisals", "cycles", "people")
+
+def appraisal_read_domains(public_id) -> tuple[str, ...]:
+    """What an appraisal screen reads of it: the appraisal's own rows (not "appraisals": another
+    appraisee's save leaves them cached), its cycle and frozen template, its people."""
+    return (*generations.appraisal_domains(public_id), "cycles", "people")
 
 
 def appraisal_for_person(
@@ -24,12 +27,14 @@ def appraisal_for_person(
     look the same. Pages also get the appraisee (unit, post) and the officers; `for_write` reads
     the appraisal's own row only (the rest loads when used): a save that succeeds redirects, and
     its service reads what it needs under its lock. `cached` (the pages people read, not their posts):
-    the same rows kept until any of APPRAISAL_DOMAINS is written; the roles are the person's own,
+    the same rows kept until this appraisal's rows or any of its cycle and people are written; the roles are the person's own,
     worked out on every request."""
     if for_write:
         appraisal = get_object_or_404(Appraisal, public_id=appraisal_id)
     elif cached:
-        appraisal = generations.cached("appraisal", (appraisal_id,), APPRAISAL_DOMAINS, lambda: _read(appraisal_id))
+        appraisal = generations.cached(
+            "appraisal", (appraisal_id,), appraisal_read_domains(appraisal_id), lambda: _read(appraisal_id)
+        )
     else:
         appraisal = _read(appraisal_id)
     roles = permissions.roles_for(appraisal, employee=employee, membership=membership)
@@ -69,7 +74,7 @@ def current_phase(cycle) -> CyclePhase | None:
 
 def self_assessment_reads(appraisal: Appraisal) -> tuple[list[AppraisalTarget], list, dict]:
     """The self-assessment's targets, the fields the appraisee fills and what is stored in them
-    (two queries, kept like the appraisal until any of APPRAISAL_DOMAINS is written)."""
+    (two queries, kept like the appraisal's row in appraisal_for_person)."""
 
     def read():
         snapshot = appraisal.cycle_template.snapshot
@@ -77,7 +82,7 @@ def self_assessment_reads(appraisal: Appraisal) -> tuple[list[AppraisalTarget], 
         fields = self_assessment_fields(snapshot, targets)
         return targets, fields, current_values(snapshot, stored_rows(appraisal), fields)
 
-    return generations.cached("self-assessment", (appraisal.pk,), APPRAISAL_DOMAINS, read)
+    return generations.cached("self-assessment", (appraisal.pk,), appraisal_read_domains(appraisal.public_id), read)
 
 
 def appraisal_targets(appraisal: Appraisal) -> list[AppraisalTarget]:

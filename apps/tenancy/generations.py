@@ -29,6 +29,8 @@ import pickle
 import random
 import re
 import time
+from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import lru_cache
 
 from django.apps import apps as django_apps
@@ -39,6 +41,8 @@ from django.db.backends.signals import connection_created
 from .scoping import current_organization
 
 TIMEOUT = 10 * 60
+# How long one appraisal's generation key lives (see _lifetime): longer than any value under it.
+GENERATION_TIMEOUT = 2 * TIMEOUT
 PLATFORM = "*"
 # Written outside tenant scopes (sign-in, joining or leaving an organisation) and read before the
 # request knows its organisation: one generation for the platform.
@@ -75,6 +79,37 @@ TABLE_DOMAINS = {
 # that names it instead of "appraisals" must read neither those two columns nor the children
 # (defer them), so an appraisee's typing leaves HR's overview and the moderation figures cached.
 APPRAISAL_STATES = "appraisal_states"
+
+# One appraisal's own screens (its row, children, cycle and people, cached per appraisal) must not
+# drop whenever anyone in the organisation types into their self-assessment. A service that writes
+# the rows of one appraisal only says so (`writes_of_appraisal`): its writes to the appraisal
+# tables bump that appraisal's generation (appraisal_domain) besides "appraisals". Every other
+# write to those tables also bumps UNSCOPED_APPRAISAL_WRITES. A per-appraisal read names both
+# (appraisal_domains): any write to its rows moves one of them, another appraisal's save neither.
+UNSCOPED_APPRAISAL_WRITES = "appraisal_rows"
+_APPRAISAL_DOMAIN = "appraisal:"
+_writing_appraisal: ContextVar = ContextVar("writing_appraisal", default=None)
+
+
+def appraisal_domain(public_id) -> str:
+    return f"{_APPRAISAL_DOMAIN}{public_id}"
+
+
+def appraisal_domains(public_id) -> tuple[str, str]:
+    """What a read of one appraisal's rows (and nothing of another's) names instead of "appraisals"
+    (by public id: a page knows it before it reads the row)."""
+    return (UNSCOPED_APPRAISAL_WRITES, appraisal_domain(public_id))
+
+
+@contextmanager
+def writes_of_appraisal(appraisal):
+    """Inside, every write to the appraisal tables is a write of `appraisal`'s rows only: the
+    caller's promise (a service that locked the appraisal and writes its rows by their ids)."""
+    token = _writing_appraisal.set(appraisal.public_id)
+    try:
+        yield
+    finally:
+        _writing_appraisal.reset(token)
 _VERSION_TOUCH = re.compile(
     r'\s*UPDATE "cycles_appraisal" SET "(?:version|updated_at)" = %s(?:, "(?:version|updated_at)" = %s)? WHERE '
 )
@@ -134,13 +169,19 @@ def _start() -> int:
     return random.getrandbits(48)
 
 
+def _lifetime(made_key: str) -> int | None:
+    """Seconds a generation key lives from its start: one appraisal's lives a while (there are as
+    many as appraisals, and a lost key only costs a miss), an organisation's domains for good."""
+    return GENERATION_TIMEOUT if _APPRAISAL_DOMAIN in made_key else None
+
+
 def bump(keys) -> None:
     """Move each generation on (starting it at a random number if it has none)."""
     pipe = _redis().pipeline(transaction=False)
     for key in keys:
         made = cache.make_and_validate_key(key)
-        pipe.set(made, _start(), nx=True)
-        pipe.incr(made)
+        pipe.set(made, _start(), nx=True, ex=_lifetime(made))
+        pipe.incr(made)  # keeps the key's time to live
     pipe.execute()
 
 
@@ -170,6 +211,10 @@ def note_writes(execute, sql, params, many, context):
     domains = written_domains(sql)
     if domains:
         org_id = _scope_id()
+        if "appraisals" in domains:
+            writing = _writing_appraisal.get()
+            # Outside a tenant scope no per-appraisal generation is read: such writes count as unscoped.
+            domains.add(appraisal_domain(writing) if writing is not None and org_id is not None else UNSCOPED_APPRAISAL_WRITES)
         _written(context["connection"], {generation_key(org_id, d) for d in domains})
     return result
 
@@ -212,16 +257,28 @@ def _generation_keys(domains, org_id) -> list[str]:
     keys = sorted({generation_key(org_id, d) for d in domains})
     if org_id is not None:
         # A tenant domain's value also changes with the writes to it outside any scope.
-        keys += sorted({generation_key(None, d) for d in domains if d not in PLATFORM_DOMAINS})
+        keys += sorted(
+            {
+                generation_key(None, d)
+                for d in domains
+                if d not in PLATFORM_DOMAINS and not d.startswith(_APPRAISAL_DOMAIN)  # never written unscoped
+            }
+        )
     return [cache.make_and_validate_key(key) for key in keys]
 
 
 # One round trip for a cached read: the generations (each started at its random number if it has
-# none), the value's key made of them, and the value.
+# none, with its lifetime if it has one), the value's key made of them, and the value.
 _READ = """
 local gens = {}
+local count = #KEYS
 for i, key in ipairs(KEYS) do
-    redis.call('SET', key, ARGV[i + 1], 'NX')
+    local lifetime = tonumber(ARGV[count + i + 1])
+    if lifetime > 0 then
+        redis.call('SET', key, ARGV[i + 1], 'NX', 'EX', lifetime)
+    else
+        redis.call('SET', key, ARGV[i + 1], 'NX')
+    end
     gens[i] = redis.call('GET', key)
 end
 local value_key = ARGV[1] .. table.concat(gens, '.')
@@ -234,7 +291,8 @@ def _read(keys: list[str], stem: str) -> tuple[str, bytes | None]:
     global _read_script
     if _read_script is None:
         _read_script = _redis().register_script(_READ)
-    value_key, value = _read_script(keys=keys, args=[stem, *(_start() for _ in keys)])
+    lifetimes = [_lifetime(key) or 0 for key in keys]
+    value_key, value = _read_script(keys=keys, args=[stem, *(_start() for _ in keys), *lifetimes])
     return value_key.decode() if isinstance(value_key, bytes) else value_key, value
 
 

@@ -29,7 +29,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
 
-from apps.tenancy import audit
+from apps.tenancy import audit, generations
 from apps.tenancy.bulk_sql import insert_rows_sql, update_values_sql, write_together
 from apps.tenancy.models import AuditEvent
 from apps.tenancy.scoping import current_organization
@@ -410,7 +410,8 @@ def self_assessment_save(
         appraisal.version, appraisal.updated_at = appraisal.version + 1, timezone.now()
         # The rows, their history, the audit record and the version in one round trip instead of
         # six (the statements were most of the save's time).
-        write_together(Appraisal, [*writes, insert_rows_sql(AuditEvent, [event]), _version_touch(appraisal)])
+        with generations.writes_of_appraisal(appraisal):  # its own rows only: other appraisals stay cached
+            write_together(Appraisal, [*writes, insert_rows_sql(AuditEvent, [event]), _version_touch(appraisal)])
     return appraisal
 
 
@@ -438,7 +439,8 @@ def self_assessment_autosave(*, actor, employee, membership, appraisal: Appraisa
     _changed, writes = _write_many(appraisal, stored, fields, cleaned, actor=actor)
     # The edit stamp only (the version stays: see the module note), with the text if it changed.
     appraisal.updated_at = timezone.now()
-    write_together(Appraisal, [*writes, _version_touch(appraisal)])
+    with generations.writes_of_appraisal(appraisal):
+        write_together(Appraisal, [*writes, _version_touch(appraisal)])
     return appraisal.updated_at
 
 

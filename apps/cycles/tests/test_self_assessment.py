@@ -440,3 +440,36 @@ def test_saves_and_autosaves_leave_hrs_overview_cached_a_submit_does_not(client,
         self_assessment_submit(**as_person(world, "ann"), appraisal=world["appraisal"], values=full_values(world),
                                expected_version=version_of(world))
     assert overview_queries() > warm
+
+
+def test_one_appraisees_save_leaves_anothers_page_cached(client, world):
+    """The save and the autosave write Ann's rows only and say so (generations.writes_of_appraisal):
+    Zed's self-assessment page, in the same cycle, stays cached; Ann's shows what she saved."""
+    with tenant_scope(world["org"]):
+        zeds = factories.AppraisalFactory(
+            organization=world["org"],
+            cycle_template=world["appraisal"].cycle_template,
+            employee=world["users"]["zed"].employments.get(),
+            appraising_officer=world["appraisal"].appraising_officer,
+            state=AppraisalState.SELF_ASSESSMENT,
+        )
+    zed = client_for(Client(), world, "zed")
+    zeds_url = org_reverse("cycles:self_assessment", world["org"], appraisal_id=zeds.public_id)
+
+    def zeds_page_queries() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert zed.get(zeds_url).status_code == 200
+        return len(queries)
+
+    zeds_page_queries()
+    warm = zeds_page_queries()
+    with tenant_scope(world["org"]):
+        self_assessment_save(**as_person(world, "ann"), appraisal=world["appraisal"], values=full_values(world),
+                             expected_version=1)
+        self_assessment_autosave(**as_person(world, "ann"), appraisal=world["appraisal"], kind="section",
+                                 key=world["training_key"], text="Written after the save.")
+    assert zeds_page_queries() == warm
+    assert "Written after the save." in client_for(client, world, "ann").get(url(world)).content.decode()
+    with tenant_scope(world["org"]):  # any other write to the appraisal rows reaches every page
+        AppraisalTarget.objects.filter(pk=world["targets"][0].pk).update(achievement="Behind the page")
+    assert zeds_page_queries() > warm

@@ -225,3 +225,64 @@ def test_with_redis_unreachable_a_write_fails_and_rolls_back(org_a, unit_a, monk
     monkeypatch.undo()
     unit_a.refresh_from_db()
     assert unit_a.name != "Renamed while Redis was away"
+
+
+def _two_appraisals(org):
+    from apps.tests_support import factories
+
+    with tenant_scope(org):
+        first = factories.AppraisalFactory(organization=org)
+        second = factories.AppraisalFactory(organization=org, cycle_template=first.cycle_template)
+    return first, second
+
+
+def _touch(appraisal):
+    from apps.cycles.models import Appraisal
+
+    Appraisal.objects.filter(pk=appraisal.pk).update(updated_at=appraisal.updated_at)
+
+
+def test_a_write_of_one_appraisals_rows_keeps_anothers_screens_cached(org_a):
+    """A service that writes one appraisal's rows only (the self-assessment's save and autosave)
+    says so: the other appraisals' own screens stay cached; the written one's and every reader of
+    "appraisals" as a whole (the organisation's figures) miss."""
+    first, second = _two_appraisals(org_a)
+    compute_first, _ = _counter()
+    compute_second, _ = _counter()
+    compute_all, _ = _counter()
+    _read(org_a, compute_first, domains=generations.appraisal_domains(first.public_id))
+    _read(org_a, compute_second, domains=generations.appraisal_domains(second.public_id))
+    _read(org_a, compute_all, domains=("appraisals",))
+    with tenant_scope(org_a), generations.writes_of_appraisal(first):
+        _touch(first)
+    assert _read(org_a, compute_second, domains=generations.appraisal_domains(second.public_id)) == 1
+    assert _read(org_a, compute_first, domains=generations.appraisal_domains(first.public_id)) == 2
+    assert _read(org_a, compute_all, domains=("appraisals",)) == 2
+
+
+def test_any_other_write_of_appraisal_rows_reaches_every_appraisals_screens(org_a):
+    first, second = _two_appraisals(org_a)
+    compute, _ = _counter()
+    _read(org_a, compute, domains=generations.appraisal_domains(second.public_id))
+    with tenant_scope(org_a):
+        _touch(first)  # not said to be one appraisal's: it might be any of them
+    assert _read(org_a, compute, domains=generations.appraisal_domains(second.public_id)) == 2
+    # Said outside a tenant scope, it counts as unscoped too: no per-appraisal generation is read there.
+    with platform_unscoped(), generations.writes_of_appraisal(second):
+        _touch(second)
+    assert _read(org_a, compute, domains=generations.appraisal_domains(second.public_id)) == 3
+
+
+def test_an_appraisals_generation_expires_an_organisations_does_not(org_a):
+    """One key per appraisal read or written: they expire (a lost key only costs a miss), while
+    the organisation's domains keep theirs."""
+    first, _ = _two_appraisals(org_a)
+    compute, _ = _counter()
+    _read(org_a, compute, domains=generations.appraisal_domains(first.public_id))
+    with tenant_scope(org_a), generations.writes_of_appraisal(first):
+        _touch(first)
+    client = generations._redis()
+    own = cache.make_and_validate_key(generations.generation_key(org_a.pk, generations.appraisal_domain(first.public_id)))
+    shared = cache.make_and_validate_key(generations.generation_key(org_a.pk, generations.UNSCOPED_APPRAISAL_WRITES))
+    assert 0 < client.ttl(own) <= generations.GENERATION_TIMEOUT
+    assert client.ttl(shared) == -1  # no expiry
