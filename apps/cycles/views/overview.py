@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.functional import cached_property
 
 from apps.committees.models import ModerationSession
 from apps.people.models import OrgUnit
@@ -22,21 +23,46 @@ from ..selectors_tasks import (
 from ..services.release import moderation_holding, release_results
 
 
+class OverviewFigures:
+    """The overview's figures, read from their cache only when the page draws its tables: while
+    the tables are kept as HTML (the template's cached_fragment, under the same generations),
+    the page does not unpickle the figures at all."""
+
+    def __init__(self, cycle):
+        self.cycle = cycle
+
+    @cached_property
+    def _figures(self):
+        return overview_figures(self.cycle)
+
+    @property
+    def rows(self):
+        return self._figures[0][0]
+
+    @property
+    def totals(self):
+        return self._figures[0][1]
+
+    @property
+    def overdue(self):
+        return self._figures[1][0]
+
+    @property
+    def overdue_count(self) -> int:
+        return self._figures[1][1]
+
+
 def cycle_overview(request, cycle_id):
     require_hr_admin(request.membership)
     cycle = get_object_or_404(cycle_for_overview(), public_id=cycle_id)
-    (rows, totals), (overdue, overdue_count) = overview_figures(cycle)
     sessions = ModerationSession.objects.filter(cycle=cycle).select_related("panel").order_by("status", "-opened_at")
     return render(
         request,
         "cycles/overview/overview.html",
         {
             "cycle": cycle,
-            "rows": rows,
-            "totals": totals,
+            "figures": OverviewFigures(cycle),
             "states": AppraisalState.choices,
-            "overdue": overdue,
-            "overdue_count": overdue_count,
             "overdue_limit": OVERDUE_LIMIT,
             "moderation_sessions": list(sessions),
         },
