@@ -79,37 +79,6 @@ TABLE_DOMAINS = {
 # that names it instead of "appraisals" must read neither those two columns nor the children
 # (defer them), so an appraisee's typing leaves HR's overview and the moderation figures cached.
 APPRAISAL_STATES = "appraisal_states"
-
-# One appraisal's own screens (its row, children, cycle and people, cached per appraisal) must not
-# drop whenever anyone in the organisation types into their self-assessment. A service that writes
-# the rows of one appraisal only says so (`writes_of_appraisal`): its writes to the appraisal
-# tables bump that appraisal's generation (appraisal_domain) besides "appraisals". Every other
-# write to those tables also bumps UNSCOPED_APPRAISAL_WRITES. A per-appraisal read names both
-# (appraisal_domains): any write to its rows moves one of them, another appraisal's save neither.
-UNSCOPED_APPRAISAL_WRITES = "appraisal_rows"
-_APPRAISAL_DOMAIN = "appraisal:"
-_writing_appraisal: ContextVar = ContextVar("writing_appraisal", default=None)
-
-
-def appraisal_domain(public_id) -> str:
-    return f"{_APPRAISAL_DOMAIN}{public_id}"
-
-
-def appraisal_domains(public_id) -> tuple[str, str]:
-    """What a read of one appraisal's rows (and nothing of another's) names instead of "appraisals"
-    (by public id: a page knows it before it reads the row)."""
-    return (UNSCOPED_APPRAISAL_WRITES, appraisal_domain(public_id))
-
-
-@contextmanager
-def writes_of_appraisal(appraisal):
-    """Inside, every write to the appraisal tables is a write of `appraisal`'s rows only: the
-    caller's promise (a service that locked the appraisal and writes its rows by their ids)."""
-    token = _writing_appraisal.set(appraisal.public_id)
-    try:
-        yield
-    finally:
-        _writing_appraisal.reset(token)
 _VERSION_TOUCH = re.compile(
     r'\s*UPDATE "cycles_appraisal" SET "(?:version|updated_at)" = %s(?:, "(?:version|updated_at)" = %s)? WHERE '
 )
@@ -146,6 +115,38 @@ def written_domains(sql: str | bytes) -> set[str]:
     if "cycles_appraisal" in tables and not _touches_only_versions(sql):
         domains.add(APPRAISAL_STATES)
     return domains
+
+
+# One appraisal's own screens (its row, children, cycle and people, cached per appraisal) must not
+# drop whenever anyone in the organisation types into their self-assessment. A service that writes
+# the rows of one appraisal only says so (`writes_of_appraisal`): its writes to the appraisal
+# tables bump that appraisal's generation (appraisal_domain) besides "appraisals". Every other
+# write to those tables also bumps UNSCOPED_APPRAISAL_WRITES. A per-appraisal read names both
+# (appraisal_domains): any write to its rows moves one of them, another appraisal's save neither.
+UNSCOPED_APPRAISAL_WRITES = "appraisal_rows"
+_APPRAISAL_DOMAIN = "appraisal:"
+_writing_appraisal: ContextVar = ContextVar("writing_appraisal", default=None)
+
+
+def appraisal_domain(public_id) -> str:
+    return f"{_APPRAISAL_DOMAIN}{public_id}"
+
+
+def appraisal_domains(public_id) -> tuple[str, str]:
+    """What a read of one appraisal's rows (and nothing of another's) names instead of "appraisals"
+    (by public id: a page knows it before it reads the row)."""
+    return (UNSCOPED_APPRAISAL_WRITES, appraisal_domain(public_id))
+
+
+@contextmanager
+def writes_of_appraisal(appraisal):
+    """Inside, every write to the appraisal tables is a write of `appraisal`'s rows only: the
+    caller's promise (a service that locked the appraisal and writes its rows by their ids)."""
+    token = _writing_appraisal.set(appraisal.public_id)
+    try:
+        yield
+    finally:
+        _writing_appraisal.reset(token)
 
 
 def generation_key(org_id, domain: str) -> str:
@@ -214,7 +215,8 @@ def note_writes(execute, sql, params, many, context):
         if "appraisals" in domains:
             writing = _writing_appraisal.get()
             # Outside a tenant scope no per-appraisal generation is read: such writes count as unscoped.
-            domains.add(appraisal_domain(writing) if writing is not None and org_id is not None else UNSCOPED_APPRAISAL_WRITES)
+            one = writing is not None and org_id is not None
+            domains.add(appraisal_domain(writing) if one else UNSCOPED_APPRAISAL_WRITES)
         _written(context["connection"], {generation_key(org_id, d) for d in domains})
     return result
 

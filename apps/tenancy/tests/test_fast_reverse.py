@@ -69,7 +69,11 @@ def test_a_script_prefix_is_part_of_the_shape():
 
 @override_settings(ROOT_URLCONF=__name__)
 def test_integers_and_another_urlconf():
-    assert fast_reverse("numbered", {"n": 5, "s": "a-b"}) == "/n/5/a-b/" == reverse("numbered", kwargs={"n": 5, "s": "a-b"})
+    assert (
+        fast_reverse("numbered", {"n": 5, "s": "a-b"})
+        == "/n/5/a-b/"
+        == reverse("numbered", kwargs={"n": 5, "s": "a-b"})
+    )
     assert fast_reverse("numbered", {"n": 70, "s": "c"}) == "/n/70/c/"
     for refused in ({"n": -1, "s": "a"}, {"n": True, "s": "a"}, {"n": "x", "s": "a"}):
         with pytest.raises(NoReverseMatch):

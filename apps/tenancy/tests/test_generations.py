@@ -25,7 +25,10 @@ pytestmark = pytest.mark.django_db
         ),
         ('UPDATE "cycles_appraisal" SET "updated_at" = %s WHERE ("cycles_appraisal"."id" = %s)', {"appraisals"}),
         # Anything else that writes the rows counts as a write of their states.
-        ('UPDATE "cycles_appraisal" SET "version" = %s, "state" = %s WHERE "id" = %s', {"appraisals", "appraisal_states"}),
+        (
+            'UPDATE "cycles_appraisal" SET "version" = %s, "state" = %s WHERE "id" = %s',
+            {"appraisals", "appraisal_states"},
+        ),
         ("UPDATE cycles_appraisal SET version = %s WHERE id = %s", {"appraisals", "appraisal_states"}),
         (
             'UPDATE "cycles_appraisal" SET "version" = %s WHERE "id" = %s; UPDATE "cycles_appraisal" SET state = %s',
@@ -282,7 +285,9 @@ def test_an_appraisals_generation_expires_an_organisations_does_not(org_a):
     with tenant_scope(org_a), generations.writes_of_appraisal(first):
         _touch(first)
     client = generations._redis()
-    own = cache.make_and_validate_key(generations.generation_key(org_a.pk, generations.appraisal_domain(first.public_id)))
+    own = cache.make_and_validate_key(
+        generations.generation_key(org_a.pk, generations.appraisal_domain(first.public_id))
+    )
     shared = cache.make_and_validate_key(generations.generation_key(org_a.pk, generations.UNSCOPED_APPRAISAL_WRITES))
     assert 0 < client.ttl(own) <= generations.GENERATION_TIMEOUT
     assert client.ttl(shared) == -1  # no expiry
