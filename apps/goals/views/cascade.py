@@ -7,6 +7,7 @@ person, their managers up the line and HR (permissions.visible_goals filters eve
 from urllib.parse import urlencode
 
 from django.shortcuts import get_object_or_404, render
+from django.utils.functional import cached_property
 
 from apps.people.models import OrgUnit
 from apps.people.selectors import unit_ancestors
@@ -20,17 +21,30 @@ from ..permissions import GoalActor, can_create_goal, can_see_alignment_gaps, re
 GAP_ROWS = 100
 
 
+class CascadeTree:
+    """The tree's top with the links the actor may follow to add under each goal, worked out
+    only when the page draws it: while the tree is kept as HTML (the template's cached_fragment,
+    per person, under the goals' and people's generations) it is neither read nor linked."""
+
+    def __init__(self, request, actor: GoalActor, period):
+        self.request, self.actor, self.period = request, actor, period
+
+    @cached_property
+    def roots(self) -> list[Goal]:
+        roots = selectors.cascade_top(self.actor, self.period) if self.period else []
+        add_links(self.request, self.actor, roots + [child for root in roots for child in root.loaded_children])
+        return roots
+
+
 def cascade(request):
     """The top of the tree for a period, with the level below it open; deeper levels load on demand."""
     actor = GoalActor.for_request(request)
     periods = selectors.periods_newest_first()
     period = selectors.chosen_period(periods, request.GET.get("period"))
-    roots = selectors.cascade_top(actor, period) if period else []
-    add_links(request, actor, roots + [child for root in roots for child in root.loaded_children])
     context = {
         "periods": periods,
         "period": period,
-        "roots": roots,
+        "tree": CascadeTree(request, actor, period),
         "top_links": top_level_links(request, actor, period),
         "can_see_gaps": can_see_alignment_gaps(actor),
     }
