@@ -59,7 +59,7 @@ def test_work_targets_aligned_to_a_unit_goal_show_only_to_those_who_may_see_them
 
 def test_sub_units_are_listed_with_their_goal_counts(bob_client, org_a, unit_a, cascade):
     response = _page(bob_client, org_a, unit_a)
-    assert [(unit.name, unit.goal_count) for unit in response.context["sub_units"]] == [("Sales", 1)]
+    assert [(unit.name, unit.goal_count) for unit in response.context["unit_page"].sub_units] == [("Sales", 1)]
     sales = _page(bob_client, org_a, cascade["sales"]).content.decode()
     assert "Sales: win 40 accounts" in sales and "Serves" in sales and "HQ: double repeat sales" in sales
     assert [unit.name for unit in _page(bob_client, org_a, cascade["sales"]).context["ancestors"]] == ["Alpha HQ"]

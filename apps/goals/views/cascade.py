@@ -36,6 +36,28 @@ class CascadeTree:
         return roots
 
 
+class UnitGoalPage:
+    """A unit's goals with their alignment and the actor's add links, and its sub-units, read
+    only when the page draws them (kept as HTML per person otherwise, as the tree is)."""
+
+    def __init__(self, request, actor: GoalActor, unit, period):
+        self.request, self.actor, self.unit, self.period = request, actor, unit, period
+
+    @cached_property
+    def _read(self) -> tuple[list, list]:
+        goals, sub_units = selectors.unit_goal_page(self.actor, self.unit, self.period)
+        add_links(self.request, self.actor, goals)
+        return goals, sub_units
+
+    @property
+    def goals(self) -> list[Goal]:
+        return self._read[0]
+
+    @property
+    def sub_units(self) -> list:
+        return self._read[1]
+
+
 def cascade(request):
     """The top of the tree for a period, with the level below it open; deeper levels load on demand."""
     actor = GoalActor.for_request(request)
@@ -71,16 +93,13 @@ def unit_goals(request, orgunit_id):
     unit = get_object_or_404(OrgUnit.objects.select_related("head", "parent"), public_id=orgunit_id)
     periods = selectors.periods_newest_first()
     period = selectors.chosen_period(periods, request.GET.get("period"))
-    goals, sub_units = selectors.unit_goal_page(actor, unit, period)
-    add_links(request, actor, goals)
     may_add = period is not None and not period.is_closed and can_create_goal(actor, level=GoalLevel.UNIT, unit=unit)
     context = {
         "unit": unit,
         "ancestors": unit_ancestors(unit),
-        "sub_units": sub_units,
         "periods": periods,
         "period": period,
-        "goals": goals,
+        "unit_page": UnitGoalPage(request, actor, unit, period),
         "add_unit_goal_url": (
             create_url(request, level=GoalLevel.UNIT, unit=unit.public_id, period=period.public_id) if may_add else None
         ),
