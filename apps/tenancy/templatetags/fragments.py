@@ -10,7 +10,8 @@ whose data a view already reads through generations.cached: rendering their tabl
 those pages' time once the data itself came from the cache. The positional arguments name what
 else the part depends on (as `parts` of generations.cached); the key also holds the template's
 own text, so a changed template never serves the old HTML. A part holding a CSRF token (a form)
-belongs to one person's session and is refused.
+belongs to one person's session and is refused. A part named None is drawn, not kept: a view
+says so when it cannot name everything the part depends on (a query string it does not know).
 """
 
 import hashlib
@@ -31,7 +32,11 @@ class CachedFragmentNode(template.Node):
     def render(self, context):
         domains = tuple(str(self.options["domains"].resolve(context)).split())
         max_age = self.options.get("max_age")
-        parts = (self.source_hash, *(part.resolve(context) for part in self.parts))
+        # A name the context lacks is None too (not ""): a misspelt part draws every time rather
+        # than keep one person's part for everyone.
+        parts = [part.resolve(context, ignore_failures=True) for part in self.parts]
+        if any(part is None for part in parts):
+            return self.nodelist.render(context)
 
         def compute() -> str:
             html = self.nodelist.render(context)
@@ -41,7 +46,7 @@ class CachedFragmentNode(template.Node):
 
         return generations.cached(
             f"fragment:{self.name.resolve(context)}",
-            parts,
+            (self.source_hash, *parts),
             domains,
             compute,
             max_age=int(max_age.resolve(context)) if max_age is not None else None,

@@ -55,3 +55,11 @@ def test_it_needs_its_domains():
         Template("{% load fragments %}{% cached_fragment 'x' %}{% endcached_fragment %}")
     with pytest.raises(TemplateSyntaxError):
         Template("{% load fragments %}{% cached_fragment 'x' domains='people' colour='red' %}{% endcached_fragment %}")
+
+
+def test_a_part_named_none_is_drawn_every_time(org_a):
+    value = Value()
+    with tenant_scope(org_a):
+        assert PART.render(Context({"key": None, "value": value})) == "<p>drawn 1</p>"
+        assert PART.render(Context({"key": None, "value": value})) == "<p>drawn 2</p>"
+        assert PART.render(Context({"value": value})) == "<p>drawn 3</p>"  # no key at all: not ""
