@@ -27,6 +27,9 @@ from .scope import in_scope_q, scope_paths
 # The ids htmx asks for: the part that follows the chosen unit, and the list of appraisals.
 FOCUS_TARGET = "moderation-focus"
 APPRAISALS_TARGET = "session-appraisals"
+# What the session page's query string may hold: its links carry the whole query string along,
+# so the part kept as HTML is keyed by it, and only when it holds nothing else.
+PAGE_PARAMETERS = frozenset({"unit", "officer", "page", "officers_page"})
 
 
 def _roles(request, panel) -> set:
@@ -122,6 +125,8 @@ def session_detail(request, moderationsession_id):
         "can_adjust": session.is_open and can(roles, Action.ADJUST),
         "can_run": session.is_open and can(roles, Action.RUN),
         "is_hr": is_hr_admin(request.membership),
+        # The focus part kept as HTML (session.html) for this query string; None: drawn afresh.
+        "focus_key": request.GET.urlencode() if set(request.GET) <= PAGE_PARAMETERS else None,
     }
     if list_only:
         return render(request, "committees/moderation/_session_appraisals.html", context)

@@ -129,3 +129,20 @@ def test_the_panels_committee_page_leads_to_its_sessions(world):
     member_page = client_for(world, "mo").get(url).content.decode()
     assert session_url in member_page and _pages(world)["open"] not in member_page
     assert session_url not in client_for(world, "bob").get(url).content.decode()
+
+
+def test_the_session_page_kept_as_html_follows_each_persons_rights_and_query(world):
+    """The focus part is kept as HTML per rights (the chair's Adjust links, HR's guideline link)
+    and query string; a query string holding anything else is drawn afresh, its links with it."""
+    url = org_reverse("moderation:session_detail", world.org, moderationsession_id=world.session.public_id)
+    adjust = org_reverse(
+        "moderation:appraisal_adjust",
+        world.org,
+        moderationsession_id=world.session.public_id,
+        appraisal_id=world.a.public_id,
+    )
+    assert adjust in client_for(world, "cleo").get(url).content.decode()  # the chair: drawn and kept
+    assert adjust not in client_for(world, "mo").get(url).content.decode()  # a member: their own
+    assert adjust in client_for(world, "cleo").get(url).content.decode()
+    tagged = client_for(world, "mo").get(url + "?utm=mail").content.decode()
+    assert "utm=mail" in tagged and adjust not in tagged
