@@ -127,6 +127,7 @@ def session_detail(request, moderationsession_id):
         "is_hr": is_hr_admin(request.membership),
         # The focus part kept as HTML (session.html) for this query string; None: drawn afresh.
         "focus_key": request.GET.urlencode() if set(request.GET) <= PAGE_PARAMETERS else None,
+        "focus_domains": selectors.PAGE_DOMAINS,  # those of the figures it is drawn from
     }
     if list_only:
         return render(request, "committees/moderation/_session_appraisals.html", context)

@@ -253,6 +253,11 @@ def overview_counts(cycle: Cycle) -> tuple[list[UnitRow], UnitRow]:
     return [by_path[unit.path] for unit in units], totals
 
 
+# What overview_figures reads, and how long its figures may stand with no write (see there).
+OVERVIEW_DOMAINS = (generations.APPRAISAL_STATES, "cycles", "people")
+OVERVIEW_MAX_AGE = 60
+
+
 def overview_figures(cycle: Cycle) -> tuple[tuple[list[UnitRow], UnitRow], tuple[list, int]]:
     """overview_counts() and overdue_appraisals() as HR's overview shows them: kept until an
     appraisal's state or people, a cycle or a person changes, and for a minute at most, since an
@@ -262,9 +267,9 @@ def overview_figures(cycle: Cycle) -> tuple[tuple[list[UnitRow], UnitRow], tuple
     return generations.cached(
         "cycle-overview",
         (cycle.pk,),
-        (generations.APPRAISAL_STATES, "cycles", "people"),
+        OVERVIEW_DOMAINS,
         lambda: (overview_counts(cycle), overdue_appraisals(cycle)),
-        max_age=60,
+        max_age=OVERVIEW_MAX_AGE,
     )
 
 

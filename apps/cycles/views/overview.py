@@ -15,6 +15,8 @@ from apps.tenancy.urls_helpers import org_reverse
 from ..models import AppraisalState
 from ..selectors_tasks import (
     OVERDUE_LIMIT,
+    OVERVIEW_DOMAINS,
+    OVERVIEW_MAX_AGE,
     RELEASE_PHASES,
     cycle_for_overview,
     overview_figures,
@@ -27,6 +29,8 @@ class OverviewFigures:
     """The overview's figures, read from their cache only when the page draws its tables: while
     the tables are kept as HTML (the template's cached_fragment, under the same generations),
     the page does not unpickle the figures at all."""
+
+    domains, max_age = OVERVIEW_DOMAINS, OVERVIEW_MAX_AGE  # the tables' HTML keeps no longer
 
     def __init__(self, cycle):
         self.cycle = cycle

@@ -26,6 +26,8 @@ class CascadeTree:
     only when the page draws it: while the tree is kept as HTML (the template's cached_fragment,
     per person, under the goals' and people's generations) it is neither read nor linked."""
 
+    domains = selectors.GOAL_PAGE_DOMAINS  # what the tree is read from: its HTML keeps no longer
+
     def __init__(self, request, actor: GoalActor, period):
         self.request, self.actor, self.period = request, actor, period
 
@@ -39,6 +41,8 @@ class CascadeTree:
 class UnitGoalPage:
     """A unit's goals with their alignment and the actor's add links, and its sub-units, read
     only when the page draws them (kept as HTML per person otherwise, as the tree is)."""
+
+    domains = selectors.GOAL_PAGE_DOMAINS
 
     def __init__(self, request, actor: GoalActor, unit, period):
         self.request, self.actor, self.unit, self.period = request, actor, unit, period

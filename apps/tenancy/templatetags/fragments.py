@@ -1,7 +1,7 @@
 """{% cached_fragment %}: a part of a page kept as HTML until the data it shows is written.
 
     {% load fragments %}
-    {% cached_fragment "cycle-overview" cycle.pk domains="appraisal_states cycles people" max_age=60 %}
+    {% cached_fragment "cycle-overview" cycle.pk domains=figures.domains max_age=figures.max_age %}
       … the tables …
     {% endcached_fragment %}
 
@@ -9,7 +9,9 @@ For parts the same for everyone who may open the page (HR's figures, a panel's d
 whose data a view already reads through generations.cached: rendering their tables was most of
 those pages' time once the data itself came from the cache. The positional arguments name what
 else the part depends on (as `parts` of generations.cached); the key also holds the template's
-own text, so a changed template never serves the old HTML. A part holding a CSRF token (a form)
+own text, so a changed template never serves the old HTML. `domains` (a sequence, or names
+separated by spaces) and `max_age` are best the selector's own, passed by the view, so the HTML
+can never outlive the data it was drawn from. A part holding a CSRF token (a form)
 belongs to one person's session and is refused. A part named None is drawn, not kept: a view
 says so when it cannot name everything the part depends on (a query string it does not know).
 """
@@ -30,7 +32,8 @@ class CachedFragmentNode(template.Node):
         self.source_hash = source_hash
 
     def render(self, context):
-        domains = tuple(str(self.options["domains"].resolve(context)).split())
+        domains = self.options["domains"].resolve(context)
+        domains = tuple(domains.split() if isinstance(domains, str) else domains)
         max_age = self.options.get("max_age")
         # A name the context lacks is None too (not ""): a misspelt part draws every time rather
         # than keep one person's part for everyone.

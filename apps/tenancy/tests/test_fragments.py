@@ -63,3 +63,15 @@ def test_a_part_named_none_is_drawn_every_time(org_a):
         assert PART.render(Context({"key": None, "value": value})) == "<p>drawn 1</p>"
         assert PART.render(Context({"key": None, "value": value})) == "<p>drawn 2</p>"
         assert PART.render(Context({"value": value})) == "<p>drawn 3</p>"  # no key at all: not ""
+
+
+def test_domains_may_come_from_the_view_as_a_sequence(org_a, unit_a):
+    part = Template(
+        "{% load fragments %}{% cached_fragment 'test-seq' domains=read_from %}{{ value }}{% endcached_fragment %}"
+    )
+    value = Value()
+    with tenant_scope(org_a):
+        assert part.render(Context({"read_from": ("people",), "value": value})) == "drawn 1"
+        assert part.render(Context({"read_from": ("people",), "value": value})) == "drawn 1"
+        OrgUnit.objects.filter(pk=unit_a.pk).update(name="Renamed")
+        assert part.render(Context({"read_from": ("people",), "value": value})) == "drawn 2"
