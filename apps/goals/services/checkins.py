@@ -7,9 +7,20 @@ from django.db import transaction
 from apps.people.services.validation import FieldErrors
 from apps.tenancy import audit
 
-from ..models import CheckIn, Goal, GoalStatus, KeyIndicator
+from ..models import CheckIn, Goal, GoalPeriod, GoalStatus, KeyIndicator
 from ..permissions import GoalActor, can_check_in, require
 from .progress import refresh_upwards
+
+
+def _share_locked_period(goal: Goal) -> GoalPeriod:
+    """The goal's period, its row locked FOR SHARE: check-ins of one period go ahead side by
+    side (a plain lock of the period's row with the goal's made them queue up, the whole
+    organisation at the year's end), while HR closing the period (FOR UPDATE) waits for those
+    under way and they read whether it is closed after any close that went first."""
+    return GoalPeriod.objects.raw(
+        "SELECT * FROM goals_goalperiod WHERE id = %s AND organization_id = %s FOR SHARE",
+        [goal.period_id, goal.organization_id],
+    )[0]
 
 
 @transaction.atomic
@@ -23,7 +34,8 @@ def checkin_record(
     comment: str = "",
     confidence: int | None = None,
 ) -> CheckIn:
-    goal = Goal.objects.select_for_update().select_related("period").get(pk=goal.pk)
+    goal = Goal.objects.select_for_update(of=("self",)).get(pk=goal.pk)
+    goal.period = _share_locked_period(goal)
     require(can_check_in(actor, goal), "Only the goal's owner (or whoever manages it) records its progress.")
     errors = FieldErrors()
     if goal.is_closed:

@@ -14,6 +14,7 @@ bottom-up, never the whole tree.
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Case, Count, DecimalField, F, Sum, Value, When
+from django.db.models.functions import Length
 
 from ..models import COUNTED_STATUSES, Goal, GoalLevel
 
@@ -50,10 +51,24 @@ def computed_progress(goal: Goal) -> Decimal:
 
 
 def refresh_upwards(goal: Goal) -> list[Goal]:
-    """Recompute `goal` and then each ancestor; returns the goals whose progress changed."""
+    """Recompute `goal` and then each ancestor; returns the goals whose progress changed.
+
+    The chain's rows are locked first, deepest first, and each level's children read after:
+    two people checking in on sibling goals at once would otherwise each average the parent
+    from the other's old progress, and the later write would lose the earlier one's share.
+    Deepest first is the order every writer already takes (its own goal, then the ones above),
+    so two such chains wait for each other rather than deadlock."""
     ancestor_ids = [int(segment) for segment in goal.path.split("/") if segment][:-1]
-    ancestors = {g.pk: g for g in Goal.objects.filter(pk__in=ancestor_ids)} if ancestor_ids else {}
-    chain = [goal] + [ancestors[pk] for pk in reversed(ancestor_ids) if pk in ancestors]
+    locked = {
+        row.pk: row
+        for row in Goal.objects.select_for_update()
+        .filter(pk__in=[goal.pk, *ancestor_ids])
+        .order_by(Length("path").desc())
+        .only("pk", "progress", "manual_progress", "path")
+    }
+    if goal.pk in locked:  # the caller's instance, with what another writer stored meanwhile
+        goal.progress = locked[goal.pk].progress
+    chain = [goal] + [locked[pk] for pk in reversed(ancestor_ids) if pk in locked]
     changed = []
     for node in chain:
         value = computed_progress(node)
