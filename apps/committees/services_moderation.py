@@ -68,7 +68,11 @@ def session_open(*, actor, employee, membership, panel: Committee, cycle: Cycle)
 
 
 def _locked_open(session: ModerationSession) -> ModerationSession:
-    session = ModerationSession.objects.select_for_update().select_related("panel", "cycle").get(pk=session.pk)
+    # The session's row only: its panel and cycle are read, not locked (a lock on the cycle's row
+    # would hold up every appraisee's save of that cycle while the panel adjusts a level).
+    session = (
+        ModerationSession.objects.select_for_update(of=("self",)).select_related("panel", "cycle").get(pk=session.pk)
+    )
     if session.status != SessionStatus.OPEN:
         raise ValidationError({"__all__": "This moderation session is closed."})
     return session

@@ -105,9 +105,9 @@ def advance_cycle_when_due(cycle_id: int, *, now: datetime.datetime | None = Non
 @transaction.atomic
 def _step_if_due(cycle_id: int, now: datetime.datetime) -> bool:
     # SKIP LOCKED: a cycle another tick, or HR, is moving right now is theirs; if it is still
-    # due after they commit, the next tick takes it.
+    # due after they commit, the next tick takes it. The cycle's row only (see advance_phase).
     cycle = (
-        Cycle.objects.select_for_update(skip_locked=True)
+        Cycle.objects.select_for_update(skip_locked=True, of=("self",))
         .select_related("organization")
         .filter(pk=cycle_id, status=CycleStatus.ACTIVE)
         .first()
@@ -132,7 +132,9 @@ def advance_phase(*, actor, membership, cycle: Cycle, expected_phase: str, reaso
     happens and HR is told, so a double click or a race never moves it two steps."""
     require_hr_admin(membership)
     # A plain FOR UPDATE: HR waits for a tick that holds the row, then sees where it left it.
-    cycle = Cycle.objects.select_for_update().select_related("organization").get(pk=cycle.pk)
+    # The cycle's row only: locking the organisation's too (a join's default) held up every
+    # insert of the whole organisation (each one's key share on it) while the phase moved.
+    cycle = Cycle.objects.select_for_update(of=("self",)).select_related("organization").get(pk=cycle.pk)
     errors = FieldErrors()
     reason = (reason or "").strip()
     if cycle.status != CycleStatus.ACTIVE:
@@ -172,7 +174,7 @@ def extend_phase(
     phase by hand) would turn a one-field extension into re-planning the whole cycle; shifting
     everything by the full extension would throw away slack HR planned on purpose."""
     require_hr_admin(membership)
-    cycle = Cycle.objects.select_for_update().select_related("organization").get(pk=cycle.pk)
+    cycle = Cycle.objects.select_for_update(of=("self",)).select_related("organization").get(pk=cycle.pk)
     errors = FieldErrors()
     reason = (reason or "").strip()
     now = timezone.now()

@@ -13,6 +13,7 @@ from apps.cycles.models import AppraisalEvent, Cycle, PhaseChange, PhaseKind
 from apps.cycles.services.phases import advance_cycle_when_due, advance_due_cycles, advance_phase
 from apps.tenancy.models import Membership
 from apps.tenancy.scoping import tenant_scope
+from apps.tests_support import factories
 
 from .phase_world import WEEK, scheduled_cycle
 
@@ -124,4 +125,25 @@ def test_hr_and_a_tick_racing_move_the_cycle_one_step_whoever_wins(org_a, alice)
     runs = [_in_thread(tick), _in_thread(hr_advances)]
     for thread, _ in runs:
         thread.join(10)
+    assert _state(org_a, cycle)[:2] == (PhaseKind.MIDTERM, 1)
+
+
+def test_a_phase_move_under_way_holds_up_no_other_write_of_the_organisation(org_a, alice):
+    """The move locks its cycle's row, not the organisation's: an insert anywhere in the
+    organisation (its key share on the organisation's row) goes ahead meanwhile."""
+    now = timezone.now()
+    cycle, _ = scheduled_cycle(org_a, first_start=now - WEEK - HOUR)
+
+    def another_write():
+        with tenant_scope(org_a), transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL lock_timeout = '2s'")
+            return factories.GoalPeriodFactory(organization=org_a, name="Next year").pk
+
+    with tenant_scope(org_a), transaction.atomic():
+        membership = Membership.objects.get(user=alice, organization=org_a)
+        advance_phase(actor=alice, membership=membership, cycle=cycle, expected_phase=PhaseKind.PLANNING, reason="Now")
+        thread, outcome = _in_thread(another_write)
+        thread.join(10)
+    assert "error" not in outcome, outcome
     assert _state(org_a, cycle)[:2] == (PhaseKind.MIDTERM, 1)

@@ -89,7 +89,8 @@ def quiet_hours_save(*, actor, membership, quiet_from, quiet_until, working_days
     if not days or any(day not in "1234567" for day in days):
         errors.add("working_days", "Choose at least one working day.")
     errors.raise_if_any()
-    organization = Organization.objects.select_for_update().get(pk=membership.organization_id)
+    # NO KEY: the organisation's key stays, so inserts that reference it do not wait for this.
+    organization = Organization.objects.select_for_update(no_key=True).get(pk=membership.organization_id)
     before = audit.snapshot(organization, QUIET_FIELDS)
     organization.quiet_from, organization.quiet_until, organization.working_days = quiet_from, quiet_until, days
     organization.save(update_fields=list(QUIET_FIELDS))
