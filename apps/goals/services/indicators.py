@@ -58,7 +58,11 @@ def indicator_create(*, actor: GoalActor, goal: Goal, **values) -> KeyIndicator:
 
 @transaction.atomic
 def indicator_update(*, actor: GoalActor, indicator: KeyIndicator, **values) -> KeyIndicator:
-    indicator = KeyIndicator.objects.select_for_update().select_related("goal").get(pk=indicator.pk)
+    # The goal's row first, then the indicator's: the order a check-in takes them in, so the
+    # two never wait for each other crosswise.
+    goal = Goal.objects.select_for_update().get(pk=indicator.goal_id)
+    indicator = KeyIndicator.objects.select_for_update().get(pk=indicator.pk)
+    indicator.goal = goal
     require(can_edit_goal(actor, indicator.goal), "You may not change this goal's indicators.")
     before = audit.snapshot(indicator, FIELDS)
     for name in FIELDS:
