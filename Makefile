@@ -1,7 +1,7 @@
 # pmsys: the two commands are `make run` and `make test` (see README.md).
 #
 #   make run          virtualenv + install + databases + migrations + demo data, then web, worker and beat
-#   make test         ruff, makemigrations --check, check --deploy, then the whole pytest suite
+#   make test         ruff (lint, format), makemigrations --check, check --deploy, then the whole pytest suite
 #                     (extra pytest arguments: make test ARGS="-k tenancy -x")
 #   make bench        the benchmark in a database of its own (bench/README.md; ARGS="--skip-load")
 #   make stop         stop the embedded PostgreSQL and Valkey of this checkout

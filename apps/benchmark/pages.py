@@ -206,7 +206,9 @@ def time_self_assessment_service(case, requests: int) -> dict:
     seconds, counts = [], set()
     for n in range(WARM_UP + requests):
         with tenant_scope(case.organization):
-            arguments = self_assessment_arguments(case, case.sample["appraisal"].pk, f"Written by the service ({n}).", n)
+            arguments = self_assessment_arguments(
+                case, case.sample["appraisal"].pk, f"Written by the service ({n}).", n
+            )
             log = StatementLog()
             with connection.execute_wrapper(log):
                 started = time.perf_counter()

@@ -19,9 +19,7 @@ def appraisal_read_domains(public_id) -> tuple[str, ...]:
     return (*generations.appraisal_domains(public_id), "cycles", "people")
 
 
-def appraisal_for_person(
-    *, appraisal_id, employee, membership, for_write=False, cached=False
-) -> tuple[Appraisal, set]:
+def appraisal_for_person(*, appraisal_id, employee, membership, for_write=False, cached=False) -> tuple[Appraisal, set]:
     """The appraisal with its cycle and frozen template, and the person's roles on it; 404 when
     they may not see it (another tenant's id included), so an unseen appraisal and a missing one
     look the same. Pages also get the appraisee (unit, post) and the officers; `for_write` reads

@@ -77,7 +77,9 @@ def history_page(appraisal: Appraisal, roles: set, *, subject: str = "", key: st
 def _item_names(appraisal: Appraisal) -> dict:
     """(subject, key) → what people call it: targets by title (one query), competencies and
     sections from the frozen template."""
-    names = {("target", str(public_id)): title for public_id, title in appraisal.targets.values_list("public_id", "title")}
+    names = {
+        ("target", str(public_id)): title for public_id, title in appraisal.targets.values_list("public_id", "title")
+    }
     for section in appraisal.cycle_template.snapshot.get("sections", []):
         names[("section", section["key"])] = section["title"]
         for competency in section.get("competencies", []):

@@ -163,25 +163,37 @@ def _tasks_of(appraisal: Appraisal, employee):
     name = appraisal.employee.full_name
     if appraisal.employee_id == employee.pk:
         if state == S.PLANNING and (not appraisal.target_count or appraisal.open_for_appraisee):
-            yield "as_appraisee", Task(appraisal, "appraisee", "Agree your work targets", "cycles:planning_targets", None)
+            yield (
+                "as_appraisee",
+                Task(appraisal, "appraisee", "Agree your work targets", "cycles:planning_targets", None),
+            )
         elif state == S.SELF_ASSESSMENT:
-            yield "as_appraisee", Task(
-                appraisal, "appraisee", "Fill in and submit your self-assessment", "cycles:self_assessment", None
+            yield (
+                "as_appraisee",
+                Task(appraisal, "appraisee", "Fill in and submit your self-assessment", "cycles:self_assessment", None),
             )
         elif state == S.RELEASED:
-            yield "as_appraisee", Task(appraisal, "appraisee", "Read and acknowledge your result", "cycles:acknowledge", None)
+            yield (
+                "as_appraisee",
+                Task(appraisal, "appraisee", "Read and acknowledge your result", "cycles:acknowledge", None),
+            )
     if appraisal.appraising_officer_id == employee.pk:
         if state == S.PLANNING and (not appraisal.target_count or appraisal.open_for_officer):
-            yield "as_officer", Task(appraisal, "officer", f"Agree work targets with {name}", "cycles:planning_targets", None)
+            yield (
+                "as_officer",
+                Task(appraisal, "officer", f"Agree work targets with {name}", "cycles:planning_targets", None),
+            )
         elif state == S.WITH_OFFICER:
             yield "as_officer", Task(appraisal, "officer", f"Rate {name}", "cycles:rating", None)
         elif state == S.RELEASED and appraisal.feedback_interview_on is None:
-            yield "as_officer", Task(
-                appraisal, "officer", f"Hold the feedback interview with {name}", "cycles:appraisal_detail", None
+            yield (
+                "as_officer",
+                Task(appraisal, "officer", f"Hold the feedback interview with {name}", "cycles:appraisal_detail", None),
             )
     if appraisal.countersigning_officer_id == employee.pk and state == S.WITH_COUNTERSIGNING:
-        yield "as_countersigning", Task(
-            appraisal, "countersigning", f"Countersign {name}'s appraisal", "cycles:countersigning", None
+        yield (
+            "as_countersigning",
+            Task(appraisal, "countersigning", f"Countersign {name}'s appraisal", "cycles:countersigning", None),
         )
 
 
@@ -222,8 +234,12 @@ class UnitRow:
         """Share of each state, for the stacked bar (states with none left out)."""
         total = self.total
         return [
-            {"state": state, "label": label, "count": self.counts.get(state, 0),
-             "percent": round(self.counts.get(state, 0) * 100 / total, 1)}
+            {
+                "state": state,
+                "label": label,
+                "count": self.counts.get(state, 0),
+                "percent": round(self.counts.get(state, 0) * 100 / total, 1),
+            }
             for state, label in S.choices
             if total and self.counts.get(state)
         ]

@@ -57,15 +57,21 @@ class UnitForm(forms.Form):
     name = forms.CharField(max_length=200)
     kind = forms.ChoiceField(choices=UnitKind.choices, initial=UnitKind.DEPARTMENT)
     parent = UnitChoiceField(
-        required=False, empty_label="— None: a top-level unit —", label="Parent unit",
+        required=False,
+        empty_label="— None: a top-level unit —",
+        label="Parent unit",
         help_text="The unit this one sits under. Moving a unit moves its sub-units with it.",
     )
     head = EmployeeChoiceField(
-        required=False, empty_label="— No head —", label="Head of unit",
+        required=False,
+        empty_label="— No head —",
+        label="Head of unit",
         help_text="Shown on the org chart.",
     )
     is_active = forms.BooleanField(
-        required=False, initial=True, label="Active",
+        required=False,
+        initial=True,
+        label="Active",
         help_text="Inactive units are hidden from the org chart and can no longer be chosen.",
     )
 
@@ -84,11 +90,13 @@ class StaffClassForm(forms.Form):
     code = forms.CharField(max_length=40, help_text="Unique in the organisation, e.g. MGR.")
     name = forms.CharField(max_length=120, help_text="For example Managers, Professionals, Support staff.")
     description = forms.CharField(
-        required=False, widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
         help_text="Who belongs to this class. Appraisal templates are chosen per staff class.",
     )
     is_senior_management = forms.BooleanField(
-        required=False, label="Senior management",
+        required=False,
+        label="Senior management",
         help_text="People of this class are the organisation's senior management: they set and edit its "
         "strategic and corporate goals.",
     )
@@ -117,7 +125,9 @@ class PositionForm(forms.Form):
     code = forms.CharField(max_length=40, required=False, help_text="Optional; unique in the organisation.")
     unit = UnitChoiceField(queryset=None, empty_label="— Choose —")
     grade = GradeChoiceField(
-        queryset=None, required=False, empty_label="— No grade —",
+        queryset=None,
+        required=False,
+        empty_label="— No grade —",
         help_text="New holders of this post get this grade unless you choose another.",
     )
     is_active = forms.BooleanField(required=False, initial=True, label="Active")
@@ -147,40 +157,62 @@ class EmployeeForm(forms.Form):
     first_name = forms.CharField(max_length=100)
     last_name = forms.CharField(max_length=100)
     email = forms.EmailField(
-        max_length=254, label="E-mail address",
+        max_length=254,
+        label="E-mail address",
         help_text="The person signs in with this address. New people set their password with "
-                  "“Forgot your password?” on the sign-in page.",
+        "“Forgot your password?” on the sign-in page.",
     )
     unit = UnitChoiceField(queryset=None, empty_label="— Choose —")
     position = PositionChoiceField(queryset=None, required=False, empty_label="— No position —")
     grade = GradeChoiceField(
-        queryset=None, required=False, empty_label="— The position's grade —",
+        queryset=None,
+        required=False,
+        empty_label="— The position's grade —",
         help_text="Leave empty to use the grade of the position.",
     )
     manager = EmployeeChoiceField(
-        queryset=None, required=False, empty_label="— No manager —",
+        queryset=None,
+        required=False,
+        empty_label="— No manager —",
         help_text="The line manager is the default appraising officer.",
     )
     appraising_officer_override = EmployeeChoiceField(
-        queryset=None, required=False, empty_label="— The manager (default) —", label="Appraising officer",
+        queryset=None,
+        required=False,
+        empty_label="— The manager (default) —",
+        label="Appraising officer",
         help_text="Only when someone other than the manager appraises this person.",
     )
     countersigning_officer_override = EmployeeChoiceField(
-        queryset=None, required=False, empty_label="— The appraising officer's manager (default) —",
+        queryset=None,
+        required=False,
+        empty_label="— The appraising officer's manager (default) —",
         label="Countersigning officer",
         help_text="Only when someone other than the appraising officer's manager countersigns.",
     )
     hire_date = forms.DateField(
-        required=False, label="Hire date", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        required=False,
+        label="Hire date",
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     is_hr_admin = forms.BooleanField(
-        required=False, label="HR admin",
+        required=False,
+        label="HR admin",
         help_text="HR admins manage people, units, posts and grades for the whole organisation.",
     )
 
     FIELDS = (
-        "staff_number", "first_name", "last_name", "email", "unit", "position", "grade", "manager",
-        "appraising_officer_override", "countersigning_officer_override", "hire_date",
+        "staff_number",
+        "first_name",
+        "last_name",
+        "email",
+        "unit",
+        "position",
+        "grade",
+        "manager",
+        "appraising_officer_override",
+        "countersigning_officer_override",
+        "hire_date",
     )
 
     def __init__(self, *args, units, positions, grades, employees, person=None, **kwargs):
@@ -201,16 +233,20 @@ class EmployeeFilterForm(forms.Form):
     """The people list's search and filters, read from the query string."""
 
     q = forms.CharField(
-        required=False, label="Search", max_length=200,
+        required=False,
+        label="Search",
+        max_length=200,
         widget=forms.TextInput(attrs={"type": "search", "placeholder": "Name, staff number or e-mail"}),
     )
     unit = UnitChoiceField(queryset=None, required=False, empty_label="All units", label="Unit (and sub-units)")
-    staff_class = StaffClassChoiceField(queryset=None, required=False, empty_label="All staff classes",
-                                        label="Staff class")
+    staff_class = StaffClassChoiceField(
+        queryset=None, required=False, empty_label="All staff classes", label="Staff class"
+    )
     grade = GradeChoiceField(queryset=None, required=False, empty_label="All grades")
     status = forms.ChoiceField(choices=STATUS_CHOICES, required=False, initial="active")
     missing = forms.ChoiceField(
-        required=False, label="Missing",
+        required=False,
+        label="Missing",
         choices=[("", "—"), ("manager", "No manager"), ("position", "No position")],
     )
 

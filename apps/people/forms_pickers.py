@@ -193,7 +193,8 @@ class EmployeeMultipleChoiceField(_PersonPicking, forms.ModelMultipleChoiceField
         unknown = [word for word in words if word.upper() not in known]
         if unknown:
             raise ValidationError(
-                self.error_messages["no_match"], code="no_match",
+                self.error_messages["no_match"],
+                code="no_match",
                 params={"value": ", ".join(f"“{word}”" for word in unknown)},
             )
         return found
@@ -224,7 +225,8 @@ class EmployeeMultipleChoiceField(_PersonPicking, forms.ModelMultipleChoiceField
             items = [item if hasattr(item, "_meta") else known.get(str(item)) for item in items]
         chosen = tuple(
             PickerDisplay(public_id=str(person.public_id), label=person_label(person))
-            for person in items if person is not None
+            for person in items
+            if person is not None
         )
         return PeopleDisplay(chosen=chosen, text=text)
 

@@ -28,9 +28,7 @@ class OrgUnit(TenantModel):
     code = models.CharField(max_length=40)
     name = models.CharField(max_length=200)
     kind = models.CharField(max_length=20, choices=UnitKind.choices, default=UnitKind.DEPARTMENT)
-    parent = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
-    )
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
     head = models.ForeignKey(
         "people.Employee", null=True, blank=True, on_delete=models.SET_NULL, related_name="headed_units"
     )
@@ -44,8 +42,11 @@ class OrgUnit(TenantModel):
             models.UniqueConstraint(fields=["organization", "code"], name="people_orgunit_code_unique"),
         ]
         indexes = [
-            models.Index(fields=["organization", "path"], name="people_unit_path_idx",
-                         opclasses=["int8_ops", "varchar_pattern_ops"]),
+            models.Index(
+                fields=["organization", "path"],
+                name="people_unit_path_idx",
+                opclasses=["int8_ops", "varchar_pattern_ops"],
+            ),
             models.Index(fields=["organization", "parent"], name="people_unit_parent_idx"),
         ]
 
@@ -135,19 +136,23 @@ class Employee(TenantModel):
     last_name = models.CharField(max_length=100)
     email = models.EmailField(max_length=254)
     unit = models.ForeignKey(OrgUnit, on_delete=models.PROTECT, related_name="employees")
-    position = models.ForeignKey(
-        Position, null=True, blank=True, on_delete=models.PROTECT, related_name="holders"
-    )
+    position = models.ForeignKey(Position, null=True, blank=True, on_delete=models.PROTECT, related_name="holders")
     grade = models.ForeignKey(Grade, null=True, blank=True, on_delete=models.PROTECT, related_name="employees")
-    manager = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="direct_reports"
-    )
+    manager = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="direct_reports")
     appraising_officer_override = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
         help_text="Leave empty to use the manager.",
     )
     countersigning_officer_override = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
         help_text="Leave empty to use the appraising officer's manager.",
     )
     hire_date = models.DateField(null=True, blank=True)
@@ -218,9 +223,7 @@ class CsvImport(TenantModel):
     row_count = models.PositiveIntegerField(default=0)
     errors = models.JSONField(default=list, blank=True)
     summary = models.JSONField(default=dict, blank=True)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     applied_at = models.DateTimeField(null=True, blank=True)
 

@@ -1,7 +1,8 @@
 """`make test`: every check a change must pass, on a real PostgreSQL and a real Redis.
 
 Steps, stopping at the first failure:
-  1. ruff check . (without a cache directory, like pytest.ini does for pytest)
+  1. ruff check . and ruff format --check . (without a cache directory, like pytest.ini does
+     for pytest)
   2. pick the servers (DATABASE_URL / REDIS_URL; with CI=true the machine's own ones on
      5432 / 6379 if they answer; else the embedded ones)
   3. manage.py makemigrations --check --dry-run
@@ -92,6 +93,7 @@ def main(argv: list[str]) -> int:
     chosen: services.Services | None = None
     try:
         run_step("lint", [python, "-m", "ruff", "check", "--no-cache", "."], base_env())
+        run_step("formatting", [python, "-m", "ruff", "format", "--check", "--no-cache", "."], base_env())
 
         say("databases")
         try:

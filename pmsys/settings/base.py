@@ -172,7 +172,11 @@ CELERY_BEAT_SCHEDULE: dict = {
         "options": {"expires": 290},
     },
     # Appeals: remind once whoever owes the appeal board written comments when they fall due.
-    "appeals.remind_comments_tick": {"task": "appeals.remind_comments_tick", "schedule": 300.0, "options": {"expires": 290}},
+    "appeals.remind_comments_tick": {
+        "task": "appeals.remind_comments_tick",
+        "schedule": 300.0,
+        "options": {"expires": 290},
+    },
 }
 # The reminder sweep writes this many log rows (and their notifications) per transaction, and
 # may pause between batches (seconds) to leave the database room for people's requests.

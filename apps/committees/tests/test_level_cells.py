@@ -14,7 +14,7 @@ from apps.committees.templatetags.moderation import level_cells
 INCLUDE = (
     '<td><div class="progress progress--stacked" aria-hidden="true">{% for cell in row.cells %}{% if cell.count %}'
     '<span class="progress__bar level--{{ cell.index }}" style="width: {{ cell.percent|stringformat:\'.1f\' }}%" '
-    'title="{{ cell.label|default:\'No level\' }}: {{ cell.count }}"></span>{% endif %}{% endfor %}</div>\n'
+    "title=\"{{ cell.label|default:'No level' }}: {{ cell.count }}\"></span>{% endif %}{% endfor %}</div>\n"
     '  {% if compact %}<span class="visually-hidden">{% for cell in row.cells %}{% if cell.count %}'
     'Level {{ cell.label|default:"none" }}: {{ cell.count }}{% if not forloop.last %}, {% endif %}{% endif %}'
     "{% endfor %}</span>{% endif %}</td>\n"

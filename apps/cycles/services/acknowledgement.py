@@ -14,7 +14,9 @@ from ..models import Appraisal
 from ..permissions import can_edit, roles_for
 from .transitions import appraisal_transition
 
-STALE = "Someone else saved this appraisal after you opened it, so nothing was saved. Reload the page to see what changed."
+STALE = (
+    "Someone else saved this appraisal after you opened it, so nothing was saved. Reload the page to see what changed."
+)
 
 
 @transaction.atomic

@@ -11,7 +11,9 @@ from ..models import Appraisal, RatingChange
 from ..permissions import can_edit, roles_for
 from .transitions import appraisal_transition
 
-STALE = "Someone else saved this appraisal after you opened it, so nothing was saved. Reload the page to see what changed."
+STALE = (
+    "Someone else saved this appraisal after you opened it, so nothing was saved. Reload the page to see what changed."
+)
 
 
 def _locked_for_countersigning(appraisal, *, employee, membership, expected_version):

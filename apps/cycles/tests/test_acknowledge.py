@@ -22,9 +22,13 @@ world = test_rating.world  # the shared fixture: Ann, her officer Otto and count
 def rated(world):
     """Otto's ratings are saved (with a tell-tale comment); the appraisal is still with him."""
     with tenant_scope(world["org"]):
-        rating_save(**as_officer(world), appraisal=world["appraisal"], expected_version=1,
-                    ratings=full_ratings(world, "4", comment="Otto's private words"),
-                    overall_assessment="Otto's overall view")
+        rating_save(
+            **as_officer(world),
+            appraisal=world["appraisal"],
+            expected_version=1,
+            ratings=full_ratings(world, "4", comment="Otto's private words"),
+            overall_assessment="Otto's overall view",
+        )
     return world
 
 
@@ -38,8 +42,11 @@ def release(world):
 
 
 def as_ann(world):
-    return {"actor": world["users"]["ann"], "membership": world["memberships"]["ann"],
-            "employee": world["employees"]["ann"]}
+    return {
+        "actor": world["users"]["ann"],
+        "membership": world["memberships"]["ann"],
+        "employee": world["employees"]["ann"],
+    }
 
 
 @pytest.mark.parametrize("page", ["rating", "countersigning", "acknowledge"])
@@ -62,8 +69,12 @@ def test_after_release_the_appraisee_reads_the_whole_result(rated):
 def test_the_appraisee_acknowledges_with_a_comment(rated):
     release(rated)
     with tenant_scope(rated["org"]):
-        appraisal = appraisal_acknowledge(**as_ann(rated), appraisal=rated["appraisal"],
-                                          expected_version=rated["appraisal"].version, comment="Fair enough")
+        appraisal = appraisal_acknowledge(
+            **as_ann(rated),
+            appraisal=rated["appraisal"],
+            expected_version=rated["appraisal"].version,
+            comment="Fair enough",
+        )
         appraisal.refresh_from_db()
         assert appraisal.state == AppraisalState.ACKNOWLEDGED
         assert appraisal.acknowledgement_comment == "Fair enough" and appraisal.acknowledged_at is not None
@@ -92,19 +103,25 @@ def test_the_officer_or_the_appraisee_records_the_interview_not_in_the_future(ra
     today = timezone.localdate()
     with tenant_scope(rated["org"]):
         with pytest.raises(ValidationError) as error:
-            feedback_interview_record(**as_officer(rated), appraisal=rated["appraisal"], expected_version=None,
-                                      held_on=today + datetime.timedelta(days=3))
+            feedback_interview_record(
+                **as_officer(rated),
+                appraisal=rated["appraisal"],
+                expected_version=None,
+                held_on=today + datetime.timedelta(days=3),
+            )
         assert "feedback_interview_on" in error.value.message_dict
-        appraisal = feedback_interview_record(**as_officer(rated), appraisal=rated["appraisal"],
-                                              expected_version=None, held_on=today)
+        appraisal = feedback_interview_record(
+            **as_officer(rated), appraisal=rated["appraisal"], expected_version=None, held_on=today
+        )
         assert appraisal.feedback_interview_on == today
         feedback_interview_record(**as_ann(rated), appraisal=rated["appraisal"], expected_version=None, held_on=today)
 
 
 def test_the_interview_cannot_be_recorded_before_release(rated):
     with tenant_scope(rated["org"]), pytest.raises(PermissionDenied):
-        feedback_interview_record(**as_ann(rated), appraisal=rated["appraisal"], expected_version=None,
-                                  held_on=timezone.localdate())
+        feedback_interview_record(
+            **as_ann(rated), appraisal=rated["appraisal"], expected_version=None, held_on=timezone.localdate()
+        )
 
 
 def test_acknowledge_from_the_page_and_a_stale_form_is_told(rated):
@@ -113,8 +130,9 @@ def test_acknowledge_from_the_page_and_a_stale_form_is_told(rated):
     version = rated["appraisal"].version
     response = client.post(url(rated, "acknowledge"), {"version": version - 1, "acknowledge": ""})
     assert "Someone else saved" in response.content.decode()
-    response = client.post(url(rated, "acknowledge"), {"version": version, "acknowledge": "",
-                                                       "acknowledgement_comment": "Thanks"})
+    response = client.post(
+        url(rated, "acknowledge"), {"version": version, "acknowledge": "", "acknowledgement_comment": "Thanks"}
+    )
     assert response.status_code == 302
     with tenant_scope(rated["org"]):
         assert Appraisal.objects.get(pk=rated["appraisal"].pk).state == AppraisalState.ACKNOWLEDGED

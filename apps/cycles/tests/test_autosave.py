@@ -17,7 +17,9 @@ def world(org_a, unit_a, alice):
 
 def autosave(client, world, kind, key, text):
     field = f"target-{key}-achievement" if kind == "achievement" else f"section-{key}-text"
-    return client.post(url(world, "cycles:autosave"), {"kind": kind, "key": str(key), field: text}, HTTP_HX_REQUEST="true")
+    return client.post(
+        url(world, "cycles:autosave"), {"kind": kind, "key": str(key), field: text}, HTTP_HX_REQUEST="true"
+    )
 
 
 def test_it_writes_just_that_one_field(client, world):
@@ -54,7 +56,10 @@ def test_it_refuses_other_people(client, world):
     for name in ("otto", "alice"):
         response = autosave(client_for(client, world, name), world, "achievement", world["targets"][0].public_id, "x")
         assert response.status_code == 403
-    assert autosave(client_for(client, world, "zed"), world, "achievement", world["targets"][0].public_id, "x").status_code == 404
+    assert (
+        autosave(client_for(client, world, "zed"), world, "achievement", world["targets"][0].public_id, "x").status_code
+        == 404
+    )
     with tenant_scope(world["org"]):
         assert AppraisalTarget.objects.get(pk=world["targets"][0].pk).achievement == ""
 

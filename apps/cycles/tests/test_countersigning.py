@@ -19,8 +19,13 @@ world = test_rating.world  # the shared fixture: Ann, her officer Otto and count
 def rated(world):
     """Otto has rated and submitted; the cycle is in its countersigning phase."""
     with tenant_scope(world["org"]):
-        rating_submit(**as_officer(world), appraisal=world["appraisal"], expected_version=1,
-                      ratings=full_ratings(world, "4"), overall_assessment="Otto's overall view")
+        rating_submit(
+            **as_officer(world),
+            appraisal=world["appraisal"],
+            expected_version=1,
+            ratings=full_ratings(world, "4"),
+            overall_assessment="Otto's overall view",
+        )
         cycle = world["appraisal"].cycle
         cycle.current_phase = PhaseKind.COUNTERSIGNING
         cycle.save()
@@ -29,8 +34,11 @@ def rated(world):
 
 
 def as_co(world):
-    return {"actor": world["users"]["cora"], "membership": world["memberships"]["cora"],
-            "employee": world["employees"]["cora"]}
+    return {
+        "actor": world["users"]["cora"],
+        "membership": world["memberships"]["cora"],
+        "employee": world["employees"]["cora"],
+    }
 
 
 def test_a_differing_view_needs_reasons_at_the_remarks_field(rated):
@@ -42,8 +50,11 @@ def test_a_differing_view_needs_reasons_at_the_remarks_field(rated):
 def test_countersigning_records_the_view_with_history_and_moves_on(rated):
     with tenant_scope(rated["org"]):
         appraisal = countersigning_sign(
-            **as_co(rated), appraisal=rated["appraisal"], expected_version=rated["appraisal"].version,
-            agrees=False, remarks="Targets were easy",
+            **as_co(rated),
+            appraisal=rated["appraisal"],
+            expected_version=rated["appraisal"].version,
+            agrees=False,
+            remarks="Targets were easy",
         )
         assert appraisal.state == AppraisalState.COUNTERSIGNED
         appraisal.refresh_from_db()
@@ -93,8 +104,9 @@ def test_the_page_shows_a_missing_reason_at_its_field(rated):
 
 def test_countersign_and_return_from_the_page(rated):
     client = client_for(rated["users"]["cora"])
-    response = client.post(url(rated, "countersigning"), {"version": rated["appraisal"].version, "return": "",
-                                                          "note": "Look again"})
+    response = client.post(
+        url(rated, "countersigning"), {"version": rated["appraisal"].version, "return": "", "note": "Look again"}
+    )
     assert response.status_code == 302
     with tenant_scope(rated["org"]):
         assert Appraisal.objects.get(pk=rated["appraisal"].pk).state == AppraisalState.WITH_OFFICER

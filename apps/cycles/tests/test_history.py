@@ -19,8 +19,14 @@ pytestmark = pytest.mark.django_db
 
 def _change(cast, subject, key, field, old, new, actor="otto"):
     return factories.RatingChangeFactory(
-        organization=cast["org"], appraisal=cast["appraisal"], actor=cast["users"][actor],
-        subject=subject, subject_key=key, field=field, old_value=old, new_value=new,
+        organization=cast["org"],
+        appraisal=cast["appraisal"],
+        actor=cast["users"][actor],
+        subject=subject,
+        subject_key=key,
+        field=field,
+        old_value=old,
+        new_value=new,
     )
 
 
@@ -45,8 +51,14 @@ def _page(cast, who, query=""):
 
 def test_the_officer_sees_every_change_with_labels(history):
     page = _page(history, "otto")
-    for text in ("Self-rating", "Appraising officer&#x27;s rating", "Teamwork", "Lifts the team", "General comments",
-                 "Close the books"):
+    for text in (
+        "Self-rating",
+        "Appraising officer&#x27;s rating",
+        "Teamwork",
+        "Lifts the team",
+        "General comments",
+        "Close the books",
+    ):
         assert text in page
 
 

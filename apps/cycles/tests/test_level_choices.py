@@ -34,7 +34,13 @@ def _normalised(html: str) -> str:
 
 def _item(value):
     levels = [
-        {"value": "5.00", "label": "5", "name": "Outstanding <b>", "descriptor": "Builds teams & \"leads\"", "checked": False},
+        {
+            "value": "5.00",
+            "label": "5",
+            "name": "Outstanding <b>",
+            "descriptor": 'Builds teams & "leads"',
+            "checked": False,
+        },
         {"value": "4.00", "label": "4", "name": "", "descriptor": "", "checked": value == "4.00"},
         {"value": "3.00", "label": "3 'ok'", "name": "Good", "descriptor": "", "checked": False},
     ]

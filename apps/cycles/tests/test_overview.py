@@ -216,8 +216,14 @@ def test_the_overdue_list_reads_two_queries_whatever_its_length(org_a, unit_a):
             with CaptureQueriesContext(connection) as queries:
                 items, count = overdue_appraisals(cycle, limit=limit)
                 shown = [
-                    (a.public_id, a.get_state_display(), a.employee.full_name, a.employee.unit.name,
-                     a.appraising_officer.full_name, a.countersigning_officer.full_name)
+                    (
+                        a.public_id,
+                        a.get_state_display(),
+                        a.employee.full_name,
+                        a.employee.unit.name,
+                        a.appraising_officer.full_name,
+                        a.countersigning_officer.full_name,
+                    )
                     for a in items
                 ]
         return len(queries), shown, count

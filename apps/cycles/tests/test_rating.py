@@ -16,8 +16,13 @@ from apps.tests_support import factories
 
 LEVELS = [
     {"value": f"{v}.00", "label": str(v), "name": name, "descriptor": f"{name} work", "band_from": band}
-    for v, name, band in ((5, "Outstanding", "4.50"), (4, "Very good", "3.50"), (3, "Good", "2.50"),
-                          (2, "Fair", "1.50"), (1, "Unsatisfactory", "0.00"))
+    for v, name, band in (
+        (5, "Outstanding", "4.50"),
+        (4, "Very good", "3.50"),
+        (3, "Good", "2.50"),
+        (2, "Fair", "1.50"),
+        (1, "Unsatisfactory", "0.00"),
+    )
 ]
 
 
@@ -26,19 +31,53 @@ def snapshot():
         "template": {"id": "t", "name": "Officers"},
         "scale": {"id": "s", "name": "Five levels", "levels": LEVELS},
         "sections": [
-            {"key": "targets", "kind": "work_targets", "title": "Work targets", "guidance": "", "weight": "60.00",
-             "appraisee_fills": True, "appraisee_self_rates": True, "officer_rates": True,
-             "countersigning_sees": True, "targets_need_goal": False, "competencies": []},
-            {"key": "comps", "kind": "competencies", "title": "Core competencies", "guidance": "", "weight": "40.00",
-             "appraisee_fills": False, "appraisee_self_rates": False, "officer_rates": True,
-             "countersigning_sees": True, "targets_need_goal": False,
-             "competencies": [
-                 {"key": "c1", "name": "Teamwork", "description": "", "descriptors": {"5.00": "Lifts the whole team"}},
-                 {"key": "c2", "name": "Integrity", "description": "", "descriptors": {}},
-             ]},
-            {"key": "general", "kind": "general_comments", "title": "General comments", "guidance": "", "weight": "0",
-             "appraisee_fills": True, "appraisee_self_rates": False, "officer_rates": False,
-             "countersigning_sees": False, "targets_need_goal": False, "competencies": []},
+            {
+                "key": "targets",
+                "kind": "work_targets",
+                "title": "Work targets",
+                "guidance": "",
+                "weight": "60.00",
+                "appraisee_fills": True,
+                "appraisee_self_rates": True,
+                "officer_rates": True,
+                "countersigning_sees": True,
+                "targets_need_goal": False,
+                "competencies": [],
+            },
+            {
+                "key": "comps",
+                "kind": "competencies",
+                "title": "Core competencies",
+                "guidance": "",
+                "weight": "40.00",
+                "appraisee_fills": False,
+                "appraisee_self_rates": False,
+                "officer_rates": True,
+                "countersigning_sees": True,
+                "targets_need_goal": False,
+                "competencies": [
+                    {
+                        "key": "c1",
+                        "name": "Teamwork",
+                        "description": "",
+                        "descriptors": {"5.00": "Lifts the whole team"},
+                    },
+                    {"key": "c2", "name": "Integrity", "description": "", "descriptors": {}},
+                ],
+            },
+            {
+                "key": "general",
+                "kind": "general_comments",
+                "title": "General comments",
+                "guidance": "",
+                "weight": "0",
+                "appraisee_fills": True,
+                "appraisee_self_rates": False,
+                "officer_rates": False,
+                "countersigning_sees": False,
+                "targets_need_goal": False,
+                "competencies": [],
+            },
         ],
     }
 
@@ -66,8 +105,12 @@ def world(org_a, unit_a, alice):
         )
         targets = [
             factories.AppraisalTargetFactory(
-                organization=org_a, appraisal=appraisal, title=title, weight=Decimal("50"),
-                achievement=f"Did {title}", self_rating=Decimal("4"),
+                organization=org_a,
+                appraisal=appraisal,
+                title=title,
+                weight=Decimal("50"),
+                achievement=f"Did {title}",
+                self_rating=Decimal("4"),
             )
             for title in ("Close the books", "Cut arrears")
         ]
@@ -75,8 +118,14 @@ def world(org_a, unit_a, alice):
             organization=org_a, appraisal=appraisal, section_key="general", appraisee_text="A good year"
         )
         memberships = {name: Membership.objects.get(user=user, organization=org_a) for name, user in users.items()}
-    return {"users": users, "employees": employees, "memberships": memberships, "appraisal": appraisal,
-            "targets": targets, "org": org_a}
+    return {
+        "users": users,
+        "employees": employees,
+        "memberships": memberships,
+        "appraisal": appraisal,
+        "targets": targets,
+        "org": org_a,
+    }
 
 
 def client_for(user):
@@ -86,8 +135,11 @@ def client_for(user):
 
 
 def as_officer(world):
-    return {"actor": world["users"]["otto"], "membership": world["memberships"]["otto"],
-            "employee": world["employees"]["otto"]}
+    return {
+        "actor": world["users"]["otto"],
+        "membership": world["memberships"]["otto"],
+        "employee": world["employees"]["otto"],
+    }
 
 
 def full_ratings(world, value="4", comment=""):
@@ -111,8 +163,12 @@ def url(world, name="rating"):
 def test_saving_stores_ratings_score_level_and_history(world):
     with tenant_scope(world["org"]):
         appraisal = rating_save(
-            **as_officer(world), appraisal=world["appraisal"], expected_version=1,
-            ratings=full_ratings(world, "4"), overall_assessment="Solid", training_recommendations="Excel",
+            **as_officer(world),
+            appraisal=world["appraisal"],
+            expected_version=1,
+            ratings=full_ratings(world, "4"),
+            overall_assessment="Solid",
+            training_recommendations="Excel",
         )
         assert appraisal.version == 2
         assert appraisal.overall_score == Decimal("4.00")
@@ -126,8 +182,9 @@ def test_saving_stores_ratings_score_level_and_history(world):
 
 def test_a_change_of_rating_is_recorded_old_to_new(world):
     with tenant_scope(world["org"]):
-        rating_save(**as_officer(world), appraisal=world["appraisal"], expected_version=1,
-                    ratings=full_ratings(world, "4"))
+        rating_save(
+            **as_officer(world), appraisal=world["appraisal"], expected_version=1, ratings=full_ratings(world, "4")
+        )
         ratings = full_ratings(world, "4")
         ratings[field_name("competency", "c1", "rating")] = "3"
         rating_save(**as_officer(world), appraisal=world["appraisal"], expected_version=2, ratings=ratings)
@@ -156,11 +213,13 @@ def test_a_rating_off_the_scale_is_refused_at_its_field(world):
 
 def test_a_stale_version_writes_nothing_and_says_what_differs(world):
     with tenant_scope(world["org"]):
-        rating_save(**as_officer(world), appraisal=world["appraisal"], expected_version=1,
-                    ratings=full_ratings(world, "4"))
+        rating_save(
+            **as_officer(world), appraisal=world["appraisal"], expected_version=1, ratings=full_ratings(world, "4")
+        )
         with pytest.raises(ValidationError) as error:
-            rating_save(**as_officer(world), appraisal=world["appraisal"], expected_version=1,
-                        ratings=full_ratings(world, "3"))
+            rating_save(
+                **as_officer(world), appraisal=world["appraisal"], expected_version=1, ratings=full_ratings(world, "3")
+            )
         assert "Teamwork (rating)" in str(error.value)
         assert RatingChange.objects.filter(new_value="3").count() == 0
 
@@ -169,12 +228,19 @@ def test_only_the_officer_rates_and_only_while_it_is_with_them(world):
     with tenant_scope(world["org"]):
         ann = world["users"]["ann"]
         with pytest.raises(PermissionDenied):
-            rating_save(actor=ann, membership=world["memberships"]["ann"], employee=world["employees"]["ann"],
-                        appraisal=world["appraisal"], expected_version=1, ratings=full_ratings(world))
+            rating_save(
+                actor=ann,
+                membership=world["memberships"]["ann"],
+                employee=world["employees"]["ann"],
+                appraisal=world["appraisal"],
+                expected_version=1,
+                ratings=full_ratings(world),
+            )
         Appraisal.objects.filter(pk=world["appraisal"].pk).update(state=AppraisalState.WITH_COUNTERSIGNING)
         with pytest.raises(PermissionDenied):
-            rating_save(**as_officer(world), appraisal=world["appraisal"], expected_version=1,
-                        ratings=full_ratings(world))
+            rating_save(
+                **as_officer(world), appraisal=world["appraisal"], expected_version=1, ratings=full_ratings(world)
+            )
 
 
 def test_submit_needs_every_rating_then_moves_to_countersigning(world):
@@ -185,8 +251,9 @@ def test_submit_needs_every_rating_then_moves_to_countersigning(world):
             rating_submit(**as_officer(world), appraisal=world["appraisal"], expected_version=1, ratings=ratings)
         assert field_name("competency", "c2", "rating") in error.value.message_dict
         assert not RatingChange.objects.exists()
-        appraisal = rating_submit(**as_officer(world), appraisal=world["appraisal"], expected_version=1,
-                                  ratings=full_ratings(world, "4"))
+        appraisal = rating_submit(
+            **as_officer(world), appraisal=world["appraisal"], expected_version=1, ratings=full_ratings(world, "4")
+        )
         assert appraisal.state == AppraisalState.WITH_COUNTERSIGNING
 
 
@@ -283,32 +350,60 @@ def _officer_writes_general_comments(world):
 def test_the_officer_writes_beside_the_appraisee_in_written_sections_with_history(world):
     name = _officer_writes_general_comments(world)
     with tenant_scope(world["org"]):
-        rating_save(**as_officer(world), appraisal=world["appraisal"], expected_version=1,
-                    ratings={}, section_texts={name: "  Agreed: a strong year  "})
+        rating_save(
+            **as_officer(world),
+            appraisal=world["appraisal"],
+            expected_version=1,
+            ratings={},
+            section_texts={name: "  Agreed: a strong year  "},
+        )
         response = world["appraisal"].section_responses.get(section_key="general")
         assert (response.appraisee_text, response.officer_text) == ("A good year", "Agreed: a strong year")
-        rating_save(**as_officer(world), appraisal=world["appraisal"], expected_version=2,
-                    ratings={}, section_texts={name: "A strong year"})
+        rating_save(
+            **as_officer(world),
+            appraisal=world["appraisal"],
+            expected_version=2,
+            ratings={},
+            section_texts={name: "A strong year"},
+        )
         change = RatingChange.objects.filter(subject="section", field="officer_text").latest("pk")
-        assert (change.subject_key, change.old_value, change.new_value) == ("general", "Agreed: a strong year",
-                                                                           "A strong year")
+        assert (change.subject_key, change.old_value, change.new_value) == (
+            "general",
+            "Agreed: a strong year",
+            "A strong year",
+        )
 
 
 def test_a_written_section_the_template_keeps_from_the_officer_takes_no_officer_text(world):
     with tenant_scope(world["org"]):
-        rating_save(**as_officer(world), appraisal=world["appraisal"], expected_version=1, ratings={},
-                    section_texts={field_name("section", "general", "text"): "Sneaked in"})
+        rating_save(
+            **as_officer(world),
+            appraisal=world["appraisal"],
+            expected_version=1,
+            ratings={},
+            section_texts={field_name("section", "general", "text"): "Sneaked in"},
+        )
         assert world["appraisal"].section_responses.get(section_key="general").officer_text == ""
 
 
 def test_a_stale_save_names_the_section_that_differs(world):
     name = _officer_writes_general_comments(world)
     with tenant_scope(world["org"]):
-        rating_save(**as_officer(world), appraisal=world["appraisal"], expected_version=1, ratings={},
-                    section_texts={name: "First view"})
+        rating_save(
+            **as_officer(world),
+            appraisal=world["appraisal"],
+            expected_version=1,
+            ratings={},
+            section_texts={name: "First view"},
+        )
         with pytest.raises(ValidationError, match="General comments"):
-            rating_save(**as_officer(world), appraisal=world["appraisal"], expected_version=1, ratings={},
-                        section_texts={name: "Second view"})
+            rating_save(
+                **as_officer(world),
+                appraisal=world["appraisal"],
+                expected_version=1,
+                ratings={},
+                section_texts={name: "Second view"},
+            )
 
 
 def test_the_rating_page_offers_the_written_section_with_its_guidance_and_saves_it(world):

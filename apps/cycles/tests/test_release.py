@@ -55,7 +55,11 @@ def test_it_releases_every_countersigned_appraisal_and_nothing_else(alice, org_a
         assert {e.from_state for e in events} == {S.COUNTERSIGNED}
         assert AuditEvent.objects.filter(action="cycle.release_results").count() == 1
     assert _states(org_a, world) == {
-        "sales": S.RELEASED, "north": S.RELEASED, "ops": S.RELEASED, "rating": S.WITH_OFFICER, "done": S.ACKNOWLEDGED
+        "sales": S.RELEASED,
+        "north": S.RELEASED,
+        "ops": S.RELEASED,
+        "rating": S.WITH_OFFICER,
+        "done": S.ACKNOWLEDGED,
     }
 
 
@@ -112,9 +116,7 @@ def test_the_page_counts_what_would_be_released(alice_client, org_a, world):
 
 
 def test_the_page_answers_htmx_with_the_scope_fragment(alice_client, org_a, world):
-    response = alice_client.get(
-        _url(org_a, world["cycle"]), {"unit": world["sales"].public_id}, HTTP_HX_REQUEST="true"
-    )
+    response = alice_client.get(_url(org_a, world["cycle"]), {"unit": world["sales"].public_id}, HTTP_HX_REQUEST="true")
     page = response.content.decode()
     assert "<strong>2</strong>" in page
     assert "<html" not in page

@@ -57,17 +57,48 @@ def build_world(org, unit, alice):
         }
         template = factories.AppraisalTemplateFactory(organization=org, scale=scale, name="Officers")
         section = factories.TemplateSectionFactory
-        section(organization=org, template=template, kind=SectionKind.WORK_TARGETS, title="Targets", order=1,
-                weight=Decimal("60"), appraisee_fills=True, appraisee_self_rates=True)
-        comp_section = section(organization=org, template=template, kind=SectionKind.COMPETENCIES, title="Skills",
-                               order=2, weight=Decimal("40"), appraisee_fills=False, appraisee_self_rates=True)
+        section(
+            organization=org,
+            template=template,
+            kind=SectionKind.WORK_TARGETS,
+            title="Targets",
+            order=1,
+            weight=Decimal("60"),
+            appraisee_fills=True,
+            appraisee_self_rates=True,
+        )
+        comp_section = section(
+            organization=org,
+            template=template,
+            kind=SectionKind.COMPETENCIES,
+            title="Skills",
+            order=2,
+            weight=Decimal("40"),
+            appraisee_fills=False,
+            appraisee_self_rates=True,
+        )
         competency = factories.CompetencyFactory(organization=org, section=comp_section, name="Teamwork")
-        factories.CompetencyDescriptorFactory(organization=org, competency=competency, level=levels[5],
-                                              text="Builds teams others want to join")
-        section(organization=org, template=template, kind=SectionKind.TRAINING_NEEDS, title="Training needs",
-                order=3, weight=Decimal("0"), appraisee_fills=True)
-        section(organization=org, template=template, kind=SectionKind.GENERAL_COMMENTS, title="Officer's comments",
-                order=4, weight=Decimal("0"), appraisee_fills=False)
+        factories.CompetencyDescriptorFactory(
+            organization=org, competency=competency, level=levels[5], text="Builds teams others want to join"
+        )
+        section(
+            organization=org,
+            template=template,
+            kind=SectionKind.TRAINING_NEEDS,
+            title="Training needs",
+            order=3,
+            weight=Decimal("0"),
+            appraisee_fills=True,
+        )
+        section(
+            organization=org,
+            template=template,
+            kind=SectionKind.GENERAL_COMMENTS,
+            title="Officer's comments",
+            order=4,
+            weight=Decimal("0"),
+            appraisee_fills=False,
+        )
         cycle = factories.CycleFactory(organization=org, current_phase=PhaseKind.SELF_ASSESSMENT, status="active")
         cycle_template = factories.CycleTemplateFactory(
             organization=org, cycle=cycle, template=template, snapshot=template_snapshot(template)
@@ -105,7 +136,11 @@ def world(org_a, unit_a, alice):
 
 
 def as_person(world, name) -> dict:
-    return {"actor": world["users"][name], "employee": world["employees"][name], "membership": world["memberships"][name]}
+    return {
+        "actor": world["users"][name],
+        "employee": world["employees"][name],
+        "membership": world["memberships"][name],
+    }
 
 
 def name_of(kind, key) -> str:
@@ -151,7 +186,14 @@ def test_fields_follow_the_frozen_template(world):
         snapshot = world["appraisal"].cycle_template.snapshot
         kinds = [f.kind for f in self_assessment_fields(snapshot, world["targets"])]
     # Two targets × (achievement + self-rating), the competency, training needs; not the officer's comments.
-    assert kinds == ["achievement", "target_rating", "achievement", "target_rating", "competency_rating", "section_text"]
+    assert kinds == [
+        "achievement",
+        "target_rating",
+        "achievement",
+        "target_rating",
+        "competency_rating",
+        "section_text",
+    ]
 
 
 # --- Save ------------------------------------------------------------------------------------
@@ -173,12 +215,17 @@ def test_the_appraisee_saves_achievements_ratings_and_texts(world):
         assert changes.get(subject_key=world["competency_key"]).new_value == "3.00"
         event = AuditEvent.objects.get(action="appraisal.self_assessment_save")
         assert (event.actor, event.object_id, event.changes["fields"][0]) == (
-            world["users"]["ann"], world["appraisal"].public_id, name_of("achievement", world["targets"][0].public_id)
+            world["users"]["ann"],
+            world["appraisal"].public_id,
+            name_of("achievement", world["targets"][0].public_id),
         )
         assert event.created_at is not None and event.organization == world["org"]
         # A second save updates the rows it wrote (and only what changed), in the same organisation.
-        values = {**full_values(world), name_of("competency_rating", world["competency_key"]): "5",
-                  name_of("section_text", world["training_key"]): "Advanced Excel & SQL."}
+        values = {
+            **full_values(world),
+            name_of("competency_rating", world["competency_key"]): "5",
+            name_of("section_text", world["training_key"]): "Advanced Excel & SQL.",
+        }
         self_assessment_save(**as_person(world, "ann"), appraisal=world["appraisal"], values=values, expected_version=2)
         assert CompetencyRating.objects.get(competency_key=world["competency_key"]).self_rating == Decimal("5")
         assert SectionResponse.objects.get(section_key=world["training_key"]).appraisee_text == "Advanced Excel & SQL."
@@ -192,11 +239,11 @@ def test_a_save_leaves_each_targets_other_column_as_stored(world):
     the stored value goes back."""
     first, second = (str(t.public_id) for t in world["targets"])
     with tenant_scope(world["org"]):
-        self_assessment_save(**as_person(world, "ann"), appraisal=world["appraisal"], values=full_values(world),
-                             expected_version=1)
+        self_assessment_save(
+            **as_person(world, "ann"), appraisal=world["appraisal"], values=full_values(world), expected_version=1
+        )
         values = {name_of("achievement", first): "Closed on day 2.", name_of("target_rating", second): "3"}
-        self_assessment_save(**as_person(world, "ann"), appraisal=world["appraisal"], values=values,
-                             expected_version=2)
+        self_assessment_save(**as_person(world, "ann"), appraisal=world["appraisal"], values=values, expected_version=2)
         rows = {str(t.public_id): t for t in AppraisalTarget.objects.filter(appraisal=world["appraisal"])}
         assert (rows[first].achievement, rows[first].self_rating) == ("Closed on day 2.", Decimal("4"))
         assert (rows[second].achievement, rows[second].self_rating) == ("Both clerks trained.", Decimal("3"))
@@ -210,8 +257,9 @@ def test_a_saves_statements_do_not_grow_with_the_form(world):
 
     def statements(values, version) -> int:
         with CaptureQueriesContext(connection) as queries:
-            self_assessment_save(**as_person(world, "ann"), appraisal=world["appraisal"], values=values,
-                                 expected_version=version)
+            self_assessment_save(
+                **as_person(world, "ann"), appraisal=world["appraisal"], values=values, expected_version=version
+            )
         return len([q for q in queries if not q["sql"].startswith(("SAVEPOINT", "RELEASE"))])
 
     with tenant_scope(world["org"]):
@@ -233,7 +281,9 @@ def test_a_rating_off_the_scale_is_refused_at_its_field_with_nothing_written(wor
     values[field] = "7"
     with tenant_scope(world["org"]):
         with pytest.raises(ValidationError) as refused:
-            self_assessment_save(**as_person(world, "ann"), appraisal=world["appraisal"], values=values, expected_version=1)
+            self_assessment_save(
+                **as_person(world, "ann"), appraisal=world["appraisal"], values=values, expected_version=1
+            )
         assert "not a level" in refused.value.message_dict[field][0]
         assert AppraisalTarget.objects.get(pk=world["targets"][0].pk).achievement == ""
         assert not CompetencyRating.objects.exists()
@@ -255,7 +305,10 @@ def test_only_the_appraisee_writes_it(world):
         for name in ("otto", "alice", "zed"):
             with pytest.raises(PermissionDenied):
                 self_assessment_save(
-                    **as_person(world, name), appraisal=world["appraisal"], values=full_values(world), expected_version=1
+                    **as_person(world, name),
+                    appraisal=world["appraisal"],
+                    values=full_values(world),
+                    expected_version=1,
                 )
 
 
@@ -283,7 +336,9 @@ def test_submit_saves_keeps_the_handed_in_texts_and_locks_it(world):
         assert sorted(handed_in.values_list("field", flat=True)) == ["achievement", "achievement", "appraisee_text"]
         with pytest.raises(ValidationError) as refused:
             self_assessment_save(
-                **as_person(world, "ann"), appraisal=world["appraisal"], values=full_values(world),
+                **as_person(world, "ann"),
+                appraisal=world["appraisal"],
+                values=full_values(world),
                 expected_version=moved.version,
             )
         assert "handed in" in refused.value.message_dict["__all__"][0]
@@ -295,7 +350,9 @@ def test_submit_without_an_achievement_is_refused_at_the_target_and_saves_nothin
     values[field] = "  "
     with tenant_scope(world["org"]):
         with pytest.raises(ValidationError) as refused:
-            self_assessment_submit(**as_person(world, "ann"), appraisal=world["appraisal"], values=values, expected_version=1)
+            self_assessment_submit(
+                **as_person(world, "ann"), appraisal=world["appraisal"], values=values, expected_version=1
+            )
         assert field in refused.value.message_dict
         assert Appraisal.objects.get(pk=world["appraisal"].pk).state == AppraisalState.SELF_ASSESSMENT
         assert not RatingChange.objects.exists()
@@ -352,11 +409,22 @@ def test_a_refused_post_shows_every_field_with_what_was_posted(client, world):
 
 def test_a_post_names_its_fields(world):
     key = str(world["targets"][0].public_id)
-    names = [f"target-{key}-achievement", f"target-{key}-self_rating", "competency-teamwork-self_rating",
-             "section-training-text", "version", "save", "target--achievement", "section-x-self_rating",
-             "competency-" + "k" * 65 + "-self_rating"]
+    names = [
+        f"target-{key}-achievement",
+        f"target-{key}-self_rating",
+        "competency-teamwork-self_rating",
+        "section-training-text",
+        "version",
+        "save",
+        "target--achievement",
+        "section-x-self_rating",
+        "competency-" + "k" * 65 + "-self_rating",
+    ]
     assert [(f.kind, f.key) for f in fields_named(names)] == [
-        ("achievement", key), ("target_rating", key), ("competency_rating", "teamwork"), ("section_text", "training")
+        ("achievement", key),
+        ("target_rating", key),
+        ("competency_rating", "teamwork"),
+        ("section_text", "training"),
     ]
 
 
@@ -385,8 +453,9 @@ def test_the_officer_reads_it_after_submission_but_not_the_draft(client, world):
     assert "has not handed in" in otto.get(url(world)).content.decode()
     assert otto.post(url(world), {**full_values(world), "version": 1}).status_code == 403
     with tenant_scope(world["org"]):
-        self_assessment_submit(**as_person(world, "ann"), appraisal=world["appraisal"], values=full_values(world),
-                               expected_version=1)
+        self_assessment_submit(
+            **as_person(world, "ann"), appraisal=world["appraisal"], values=full_values(world), expected_version=1
+        )
     page = otto.get(url(world)).content.decode()
     assert "Both clerks trained." in page and "<textarea" not in page
 
@@ -394,7 +463,6 @@ def test_the_officer_reads_it_after_submission_but_not_the_draft(client, world):
 def test_a_stranger_gets_404(client, world):
     assert client_for(client, world, "zed").get(url(world)).status_code == 404
     assert client_for(client, world, "zed").post(url(world), {"version": 1}).status_code == 404
-
 
 
 def test_the_cached_page_shows_every_change_at_once_and_roles_stay_each_persons(client, world):
@@ -431,14 +499,24 @@ def test_saves_and_autosaves_leave_hrs_overview_cached_a_submit_does_not(client,
     overview_queries()
     warm = overview_queries()
     with tenant_scope(world["org"]):
-        self_assessment_save(**as_person(world, "ann"), appraisal=world["appraisal"], values=full_values(world),
-                             expected_version=1)
-        self_assessment_autosave(**as_person(world, "ann"), appraisal=world["appraisal"], kind="section",
-                                 key=world["training_key"], text="Advanced Excel, and SQL.")
+        self_assessment_save(
+            **as_person(world, "ann"), appraisal=world["appraisal"], values=full_values(world), expected_version=1
+        )
+        self_assessment_autosave(
+            **as_person(world, "ann"),
+            appraisal=world["appraisal"],
+            kind="section",
+            key=world["training_key"],
+            text="Advanced Excel, and SQL.",
+        )
     assert overview_queries() == warm
     with tenant_scope(world["org"]):
-        self_assessment_submit(**as_person(world, "ann"), appraisal=world["appraisal"], values=full_values(world),
-                               expected_version=version_of(world))
+        self_assessment_submit(
+            **as_person(world, "ann"),
+            appraisal=world["appraisal"],
+            values=full_values(world),
+            expected_version=version_of(world),
+        )
     assert overview_queries() > warm
 
 
@@ -464,10 +542,16 @@ def test_one_appraisees_save_leaves_anothers_page_cached(client, world):
     zeds_page_queries()
     warm = zeds_page_queries()
     with tenant_scope(world["org"]):
-        self_assessment_save(**as_person(world, "ann"), appraisal=world["appraisal"], values=full_values(world),
-                             expected_version=1)
-        self_assessment_autosave(**as_person(world, "ann"), appraisal=world["appraisal"], kind="section",
-                                 key=world["training_key"], text="Written after the save.")
+        self_assessment_save(
+            **as_person(world, "ann"), appraisal=world["appraisal"], values=full_values(world), expected_version=1
+        )
+        self_assessment_autosave(
+            **as_person(world, "ann"),
+            appraisal=world["appraisal"],
+            kind="section",
+            key=world["training_key"],
+            text="Written after the save.",
+        )
     assert zeds_page_queries() == warm
     assert "Written after the save." in client_for(client, world, "ann").get(url(world)).content.decode()
     with tenant_scope(world["org"]):  # any other write to the appraisal rows reaches every page

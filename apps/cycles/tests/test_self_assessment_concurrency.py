@@ -52,7 +52,10 @@ def paused_save(world, monkeypatch):
         try:
             with tenant_scope(world["org"]):
                 outcome["saved"] = service.self_assessment_save(
-                    **as_person(world, "ann"), appraisal=world["appraisal"], values=full_values(world), expected_version=1
+                    **as_person(world, "ann"),
+                    appraisal=world["appraisal"],
+                    values=full_values(world),
+                    expected_version=1,
                 )
         except Exception as error:  # the test looks at it
             outcome["error"] = error

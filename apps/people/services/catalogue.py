@@ -24,14 +24,25 @@ def staff_class_create(
     require_hr_admin(membership)
     staff_class = StaffClass(organization=membership.organization)
     return _save_staff_class(
-        staff_class, actor=actor, before=None, code=code, name=name, description=description,
+        staff_class,
+        actor=actor,
+        before=None,
+        code=code,
+        name=name,
+        description=description,
         is_senior_management=is_senior_management,
     )
 
 
 @transaction.atomic
 def staff_class_update(
-    *, actor, membership, staff_class: StaffClass, code: str, name: str, description: str = "",
+    *,
+    actor,
+    membership,
+    staff_class: StaffClass,
+    code: str,
+    name: str,
+    description: str = "",
     is_senior_management: bool | None = None,
 ) -> StaffClass:
     """`is_senior_management=None` leaves the flag as it is (callers that do not show it)."""
@@ -39,7 +50,12 @@ def staff_class_update(
     staff_class = StaffClass.objects.select_for_update().get(pk=staff_class.pk)
     before = audit.snapshot(staff_class, STAFF_CLASS_FIELDS)
     return _save_staff_class(
-        staff_class, actor=actor, before=before, code=code, name=name, description=description,
+        staff_class,
+        actor=actor,
+        before=before,
+        code=code,
+        name=name,
+        description=description,
         is_senior_management=is_senior_management,
     )
 
@@ -54,8 +70,9 @@ def _save_staff_class(staff_class, *, actor, before, code, name, description, is
         errors.add("code", f"Another staff class already uses the code “{staff_class.code}”.")
     errors.raise_if_any()
     _save_or_field_error(staff_class, "code", f"Another staff class already uses the code “{staff_class.code}”.")
-    _audit(staff_class, actor=actor, before=before, fields=STAFF_CLASS_FIELDS, noun="staff class",
-           label=staff_class.name)
+    _audit(
+        staff_class, actor=actor, before=before, fields=STAFF_CLASS_FIELDS, noun="staff class", label=staff_class.name
+    )
     return staff_class
 
 
@@ -100,25 +117,40 @@ def _save_grade(grade, *, actor, before, code, name, staff_class, rank):
 
 @transaction.atomic
 def position_create(
-    *, actor, membership, title: str, unit: OrgUnit, code: str = "", grade: Grade | None = None,
+    *,
+    actor,
+    membership,
+    title: str,
+    unit: OrgUnit,
+    code: str = "",
+    grade: Grade | None = None,
     is_active: bool = True,
 ) -> Position:
     require_hr_admin(membership)
     position = Position(organization=membership.organization)
-    return _save_position(position, actor=actor, before=None, title=title, code=code, unit=unit, grade=grade,
-                          is_active=is_active)
+    return _save_position(
+        position, actor=actor, before=None, title=title, code=code, unit=unit, grade=grade, is_active=is_active
+    )
 
 
 @transaction.atomic
 def position_update(
-    *, actor, membership, position: Position, title: str, unit: OrgUnit, code: str = "",
-    grade: Grade | None = None, is_active: bool = True,
+    *,
+    actor,
+    membership,
+    position: Position,
+    title: str,
+    unit: OrgUnit,
+    code: str = "",
+    grade: Grade | None = None,
+    is_active: bool = True,
 ) -> Position:
     require_hr_admin(membership)
     position = Position.objects.select_for_update(of=("self",)).select_related("unit", "grade").get(pk=position.pk)
     before = audit.snapshot(position, POSITION_FIELDS)
-    return _save_position(position, actor=actor, before=before, title=title, code=code, unit=unit, grade=grade,
-                          is_active=is_active)
+    return _save_position(
+        position, actor=actor, before=before, title=title, code=code, unit=unit, grade=grade, is_active=is_active
+    )
 
 
 def _save_position(position, *, actor, before, title, code, unit, grade, is_active):
@@ -164,10 +196,22 @@ def _save_or_field_error(obj, field: str, message: str) -> None:
 
 def _audit(obj, *, actor, before, fields, noun: str, label: str) -> None:
     if before is None:
-        audit.record(organization=obj.organization, actor=actor, action=f"{obj._meta.model_name}.created",
-                     obj=obj, summary=f"Created {noun} {label}", changes=audit.diff(obj, {}, fields))
+        audit.record(
+            organization=obj.organization,
+            actor=actor,
+            action=f"{obj._meta.model_name}.created",
+            obj=obj,
+            summary=f"Created {noun} {label}",
+            changes=audit.diff(obj, {}, fields),
+        )
         return
     changes = audit.diff(obj, before, fields)
     if changes:
-        audit.record(organization=obj.organization, actor=actor, action=f"{obj._meta.model_name}.updated",
-                     obj=obj, summary=f"Changed {noun} {label}", changes=changes)
+        audit.record(
+            organization=obj.organization,
+            actor=actor,
+            action=f"{obj._meta.model_name}.updated",
+            obj=obj,
+            summary=f"Changed {noun} {label}",
+            changes=changes,
+        )

@@ -99,8 +99,9 @@ def _encoding_errors(raw: bytes) -> list[dict]:
     if not errors:
         errors.append(error(None, "", f"The file is not UTF-8 text. {_SAVE_AS_UTF8}"))
     else:
-        errors.insert(0, error(None, "", "The file is not saved as UTF-8 (probably Windows or Latin-1). "
-                                         + _SAVE_AS_UTF8))
+        errors.insert(
+            0, error(None, "", "The file is not saved as UTF-8 (probably Windows or Latin-1). " + _SAVE_AS_UTF8)
+        )
     return errors
 
 
@@ -167,17 +168,25 @@ def _read_rows(reader, columns: list[Column], parsed: ParsedCsv) -> None:
         if len(parsed.rows) == MAX_ROWS:
             total = MAX_ROWS + 1 + sum(1 for rest in reader if any(c.strip() for c in rest))
             parsed.rows = []
-            parsed.errors.append(error(
-                None, "", f"The file has {total:,} rows; at most {MAX_ROWS:,} can be imported at once. "
-                "Split it into smaller files.",
-            ))
+            parsed.errors.append(
+                error(
+                    None,
+                    "",
+                    f"The file has {total:,} rows; at most {MAX_ROWS:,} can be imported at once. "
+                    "Split it into smaller files.",
+                )
+            )
             return
         extra = [c for c in cells[width:] if c.strip()]
         if extra:
-            parsed.errors.append(error(
-                row, "", f"This row has {len(cells)} values but the header names {width} columns "
-                "(a comma inside a value needs quotes around the value).",
-            ))
+            parsed.errors.append(
+                error(
+                    row,
+                    "",
+                    f"This row has {len(cells)} values but the header names {width} columns "
+                    "(a comma inside a value needs quotes around the value).",
+                )
+            )
         values = {name: (cells[i].strip() if i < len(cells) else "") for i, name in enumerate(header) if name}
         parsed.rows.append((row, values))
     if not parsed.rows and not parsed.errors:

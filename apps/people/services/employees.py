@@ -22,67 +22,132 @@ from .lines import check_manager
 from .validation import FieldErrors, check_same_tenant
 
 AUDITED_FIELDS = (
-    "staff_number", "first_name", "last_name", "email", "unit", "position", "grade", "manager",
-    "appraising_officer_override", "countersigning_officer_override", "hire_date",
+    "staff_number",
+    "first_name",
+    "last_name",
+    "email",
+    "unit",
+    "position",
+    "grade",
+    "manager",
+    "appraising_officer_override",
+    "countersigning_officer_override",
+    "hire_date",
 )
 
 
 @transaction.atomic
 def employee_create(
-    *, actor, membership, staff_number: str, first_name: str, last_name: str, email: str, unit: OrgUnit,
-    position: Position | None = None, grade: Grade | None = None, manager: Employee | None = None,
-    appraising_officer_override: Employee | None = None, countersigning_officer_override: Employee | None = None,
-    hire_date=None, is_hr_admin: bool = False,
+    *,
+    actor,
+    membership,
+    staff_number: str,
+    first_name: str,
+    last_name: str,
+    email: str,
+    unit: OrgUnit,
+    position: Position | None = None,
+    grade: Grade | None = None,
+    manager: Employee | None = None,
+    appraising_officer_override: Employee | None = None,
+    countersigning_officer_override: Employee | None = None,
+    hire_date=None,
+    is_hr_admin: bool = False,
 ) -> Employee:
     require_hr_admin(membership)
     organization = membership.organization
     employee = Employee(organization=organization)
-    _apply(employee, staff_number=staff_number, first_name=first_name, last_name=last_name, email=email,
-           unit=unit, position=position, grade=grade, manager=manager,
-           appraising_officer_override=appraising_officer_override,
-           countersigning_officer_override=countersigning_officer_override, hire_date=hire_date)
+    _apply(
+        employee,
+        staff_number=staff_number,
+        first_name=first_name,
+        last_name=last_name,
+        email=email,
+        unit=unit,
+        position=position,
+        grade=grade,
+        manager=manager,
+        appraising_officer_override=appraising_officer_override,
+        countersigning_officer_override=countersigning_officer_override,
+        hire_date=hire_date,
+    )
     errors = FieldErrors()
     _validate(employee, errors, before=None)
     user = _user_for_new_login(employee, errors)
-    _check_own_role(errors, actor=actor, user=user, membership_role=_role_of(organization, user),
-                    is_hr_admin=is_hr_admin)
+    _check_own_role(
+        errors, actor=actor, user=user, membership_role=_role_of(organization, user), is_hr_admin=is_hr_admin
+    )
     errors.raise_if_any()
 
     if user is None:
         # Unusable password: the person chooses one through "Forgot your password?".
-        user = get_user_model().objects.create_user(email=employee.email, password=None,
-                                                    full_name=employee.full_name)
+        user = get_user_model().objects.create_user(email=employee.email, password=None, full_name=employee.full_name)
     employee.user = user
     _save(employee)
     role = _grant_membership(organization, user, is_hr_admin=is_hr_admin, active=True)
     changes = audit.diff(employee, {}, AUDITED_FIELDS)
     changes["role"] = [None, role]
-    audit.record(organization=organization, actor=actor, action="employee.created", obj=employee,
-                 summary=f"Added {employee.full_name} ({employee.staff_number})", changes=changes)
+    audit.record(
+        organization=organization,
+        actor=actor,
+        action="employee.created",
+        obj=employee,
+        summary=f"Added {employee.full_name} ({employee.staff_number})",
+        changes=changes,
+    )
     return employee
 
 
 @transaction.atomic
 def employee_update(
-    *, actor, membership, employee: Employee, staff_number: str, first_name: str, last_name: str, email: str,
-    unit: OrgUnit, position: Position | None = None, grade: Grade | None = None, manager: Employee | None = None,
-    appraising_officer_override: Employee | None = None, countersigning_officer_override: Employee | None = None,
-    hire_date=None, is_hr_admin: bool = False,
+    *,
+    actor,
+    membership,
+    employee: Employee,
+    staff_number: str,
+    first_name: str,
+    last_name: str,
+    email: str,
+    unit: OrgUnit,
+    position: Position | None = None,
+    grade: Grade | None = None,
+    manager: Employee | None = None,
+    appraising_officer_override: Employee | None = None,
+    countersigning_officer_override: Employee | None = None,
+    hire_date=None,
+    is_hr_admin: bool = False,
 ) -> Employee:
     require_hr_admin(membership)
     organization = membership.organization
     # Lock the row so two admins' edits of the same person don't interleave.
     employee = (
         Employee.objects.select_for_update(of=("self",))
-        .select_related("unit", "position", "grade", "manager", "appraising_officer_override",
-                        "countersigning_officer_override", "user")
+        .select_related(
+            "unit",
+            "position",
+            "grade",
+            "manager",
+            "appraising_officer_override",
+            "countersigning_officer_override",
+            "user",
+        )
         .get(pk=employee.pk)
     )
     before = audit.snapshot(employee, AUDITED_FIELDS)
-    _apply(employee, staff_number=staff_number, first_name=first_name, last_name=last_name, email=email,
-           unit=unit, position=position, grade=grade, manager=manager,
-           appraising_officer_override=appraising_officer_override,
-           countersigning_officer_override=countersigning_officer_override, hire_date=hire_date)
+    _apply(
+        employee,
+        staff_number=staff_number,
+        first_name=first_name,
+        last_name=last_name,
+        email=email,
+        unit=unit,
+        position=position,
+        grade=grade,
+        manager=manager,
+        appraising_officer_override=appraising_officer_override,
+        countersigning_officer_override=countersigning_officer_override,
+        hire_date=hire_date,
+    )
     errors = FieldErrors()
     _validate(employee, errors, before=before)
 
@@ -113,8 +178,14 @@ def employee_update(
     if old_role != role:
         changes["role"] = [old_role, role]
     if changes:
-        audit.record(organization=organization, actor=actor, action="employee.updated", obj=employee,
-                     summary=f"Changed {employee.full_name} ({employee.staff_number})", changes=changes)
+        audit.record(
+            organization=organization,
+            actor=actor,
+            action="employee.updated",
+            obj=employee,
+            summary=f"Changed {employee.full_name} ({employee.staff_number})",
+            changes=changes,
+        )
     return employee
 
 
@@ -153,7 +224,10 @@ def employee_deactivate(*, actor, membership, employee: Employee, successor: Emp
         if reports:
             summary += f"; {reports} direct report{'s' if reports != 1 else ''} need a new manager"
     audit.record(
-        organization=organization, actor=actor, action="employee.deactivated", obj=employee,
+        organization=organization,
+        actor=actor,
+        action="employee.deactivated",
+        obj=employee,
         summary=summary,
         changes={"is_active": [True, False], **({"successor": str(successor.public_id)} if successor else {})},
     )
@@ -221,7 +295,10 @@ def employee_reactivate(*, actor, membership, employee: Employee) -> Employee:
     if employee.user_id is not None:
         Membership.objects.filter(organization=organization, user_id=employee.user_id).update(is_active=True)
     audit.record(
-        organization=organization, actor=actor, action="employee.reactivated", obj=employee,
+        organization=organization,
+        actor=actor,
+        action="employee.reactivated",
+        obj=employee,
         summary=f"Reactivated {employee.full_name} ({employee.staff_number})",
         changes={"is_active": [False, True]},
     )
@@ -231,8 +308,21 @@ def employee_reactivate(*, actor, membership, employee: Employee) -> Employee:
 # --- Helpers --------------------------------------------------------------------------------
 
 
-def _apply(employee: Employee, *, staff_number, first_name, last_name, email, unit, position, grade, manager,
-           appraising_officer_override, countersigning_officer_override, hire_date) -> None:
+def _apply(
+    employee: Employee,
+    *,
+    staff_number,
+    first_name,
+    last_name,
+    email,
+    unit,
+    position,
+    grade,
+    manager,
+    appraising_officer_override,
+    countersigning_officer_override,
+    hire_date,
+) -> None:
     employee.staff_number = staff_number.strip()
     employee.first_name = first_name.strip()
     employee.last_name = last_name.strip()
@@ -252,12 +342,21 @@ def _validate(employee: Employee, errors: FieldErrors, *, before: dict | None) -
         return before is None or before[field] != getattr(employee, field)
 
     check_same_tenant(
-        errors, employee.organization, unit=employee.unit, position=employee.position, grade=employee.grade,
-        manager=employee.manager, appraising_officer_override=employee.appraising_officer_override,
+        errors,
+        employee.organization,
+        unit=employee.unit,
+        position=employee.position,
+        grade=employee.grade,
+        manager=employee.manager,
+        appraising_officer_override=employee.appraising_officer_override,
         countersigning_officer_override=employee.countersigning_officer_override,
     )
-    for field, label in (("staff_number", "staff number"), ("first_name", "first name"),
-                         ("last_name", "last name"), ("email", "e-mail address")):
+    for field, label in (
+        ("staff_number", "staff number"),
+        ("first_name", "first name"),
+        ("last_name", "last name"),
+        ("email", "e-mail address"),
+    ):
         if not getattr(employee, field):
             errors.add(field, f"Enter the {label}.")
     if employee.staff_number and (
@@ -283,8 +382,10 @@ def _validate(employee: Employee, errors: FieldErrors, *, before: dict | None) -
             check_manager(employee, employee.manager)
         except ValidationError as exc:
             errors.absorb(exc, "manager")
-    for field, role in (("appraising_officer_override", "appraising officer"),
-                        ("countersigning_officer_override", "countersigning officer")):
+    for field, role in (
+        ("appraising_officer_override", "appraising officer"),
+        ("countersigning_officer_override", "countersigning officer"),
+    ):
         officer = getattr(employee, field)
         if officer is None:
             continue
@@ -294,8 +395,10 @@ def _validate(employee: Employee, errors: FieldErrors, *, before: dict | None) -
             errors.add(field, f"{officer.full_name} is no longer active.")
     co, ao = employee.countersigning_officer_override, employee.appraising_officer
     if co is not None and ao is not None and co.pk == ao.pk:
-        errors.add("countersigning_officer_override",
-                   "The countersigning officer must be someone other than the appraising officer.")
+        errors.add(
+            "countersigning_officer_override",
+            "The countersigning officer must be someone other than the appraising officer.",
+        )
 
 
 def _user_for_new_login(employee: Employee, errors: FieldErrors):

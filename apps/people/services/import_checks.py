@@ -38,7 +38,7 @@ def find_loops(parent_of: dict[str, str | None]) -> tuple[dict[str, list[str]], 
         if current is None:
             base = -1
         elif current in position:  # walked back onto the trail: a loop
-            loop = trail[position[current]:]
+            loop = trail[position[current] :]
             for key in loop:
                 loop_of[key] = loop
                 depth[key] = None

@@ -21,24 +21,38 @@ from .csv_parsing import Column, ParsedCsv, error
 from .import_checks import check_length, find_loops, loop_text, parse_yes_no, unknown_code_message
 
 COLUMNS = [
-    Column("staff_number", True, "Unique in the organisation. An existing staff number updates that person.",
-           "E1001"),
+    Column("staff_number", True, "Unique in the organisation. An existing staff number updates that person.", "E1001"),
     Column("first_name", True, "Given name.", "Grace"),
     Column("last_name", True, "Family name.", "Hopper"),
-    Column("email", True, "Work e-mail, unique among employees; also the sign-in. An existing account with this "
-           "e-mail is linked, otherwise one is created (the person sets a password through “Forgotten your "
-           "password?”).", "grace.hopper@example.org"),
+    Column(
+        "email",
+        True,
+        "Work e-mail, unique among employees; also the sign-in. An existing account with this "
+        "e-mail is linked, otherwise one is created (the person sets a password through “Forgotten your "
+        "password?”).",
+        "grace.hopper@example.org",
+    ),
     Column("unit_code", True, "Code of an existing unit (import units first).", "FIN"),
-    Column("position", False, "Post title; created in that unit when it does not exist yet. Empty: no post.",
-           "Chief Accountant"),
+    Column(
+        "position",
+        False,
+        "Post title; created in that unit when it does not exist yet. Empty: no post.",
+        "Chief Accountant",
+    ),
     Column("grade_code", False, "Code of an existing grade. Empty: no grade.", "P4"),
-    Column("manager_staff_number", False, "Staff number of the manager: an existing employee or another row, "
-           "in any order. Empty: no manager.", "E1000"),
+    Column(
+        "manager_staff_number",
+        False,
+        "Staff number of the manager: an existing employee or another row, in any order. Empty: no manager.",
+        "E1000",
+    ),
     Column("hire_date", False, "YYYY-MM-DD. Empty: unknown.", "2019-04-01"),
     Column("is_unit_head", False, "yes: becomes head of their unit; no: heads no unit. Empty means no.", "no"),
 ]
 
-SAMPLE = ",".join(c.name for c in COLUMNS) + """
+SAMPLE = (
+    ",".join(c.name for c in COLUMNS)
+    + """
 E1001,Grace,Hopper,grace.hopper@example.org,HQ,Chief Executive,,,2012-01-09,yes
 E1002,Alan,Turing,alan.turing@example.org,FIN,Finance Director,,E1001,2014-06-23,yes
 E1003,Ada,Lovelace,ada.lovelace@example.org,FIN-ACC,Chief Accountant,,E1002,2016-12-10,yes
@@ -47,6 +61,7 @@ E1005,Katherine,Johnson,katherine.johnson@example.org,FIN-ACC-PAY,Payables Clerk
 E1006,Edsger,Dijkstra,edsger.dijkstra@example.org,OPS,Operations Director,,E1001,2015-05-11,yes
 E1007,Barbara,Liskov,barbara.liskov@example.org,OPS-LOG,Logistics Officer,,E1006,2020-11-07,no
 """
+)
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -120,8 +135,11 @@ def plan(parsed: ParsedCsv) -> EmployeePlan:
             continue
         if row.staff_number in first_row_of:
             first = first_row_of[row.staff_number]
-            result.errors.append(error(row_number, "staff_number",
-                                       f"The staff number “{row.staff_number}” is already used on row {first}."))
+            result.errors.append(
+                error(
+                    row_number, "staff_number", f"The staff number “{row.staff_number}” is already used on row {first}."
+                )
+            )
             continue
         first_row_of[row.staff_number] = row_number
         result.rows.append(row)
@@ -137,8 +155,18 @@ def plan(parsed: ParsedCsv) -> EmployeePlan:
 def _load(parsed: ParsedCsv) -> Existing:
     employees, number_of_id, email_owners, number_of_user = {}, {}, {}, {}
     for values in Employee.objects.values(
-        "id", "staff_number", "first_name", "last_name", "email", "unit_id", "position_id", "grade_id",
-        "manager_id", "hire_date", "user_id", "is_active",
+        "id",
+        "staff_number",
+        "first_name",
+        "last_name",
+        "email",
+        "unit_id",
+        "position_id",
+        "grade_id",
+        "manager_id",
+        "hire_date",
+        "user_id",
+        "is_active",
     ):
         number = values["staff_number"]
         employees[number] = values
@@ -152,19 +180,33 @@ def _load(parsed: ParsedCsv) -> Existing:
         post_of_id[pk] = (unit_id, title.lower())
         post_grades[pk] = grade_id
     emails = {values.get("email", "").lower() for _, values in parsed.rows} - {""}
-    users = dict(
-        get_user_model().objects.annotate(email_lower=Lower("email")).filter(email_lower__in=emails)
-        .values_list("email_lower", "id")
-    ) if emails else {}
+    users = (
+        dict(
+            get_user_model()
+            .objects.annotate(email_lower=Lower("email"))
+            .filter(email_lower__in=emails)
+            .values_list("email_lower", "id")
+        )
+        if emails
+        else {}
+    )
     units = {u.code: u for u in OrgUnit.objects.only("code", "name", "is_active", "head")}
     headships: dict[int, set[int]] = {}
     for unit in units.values():
         if unit.head_id is not None:
             headships.setdefault(unit.head_id, set()).add(unit.pk)
     return Existing(
-        employees=employees, number_of_id=number_of_id, email_owners=email_owners, number_of_user=number_of_user,
-        units=units, grades=dict(Grade.objects.values_list("code", "id")), positions=positions,
-        post_of_id=post_of_id, post_grades=post_grades, users=users, headships=headships,
+        employees=employees,
+        number_of_id=number_of_id,
+        email_owners=email_owners,
+        number_of_user=number_of_user,
+        units=units,
+        grades=dict(Grade.objects.values_list("code", "id")),
+        positions=positions,
+        post_of_id=post_of_id,
+        post_grades=post_grades,
+        users=users,
+        headships=headships,
     )
 
 
@@ -211,8 +253,9 @@ def _read_row(row_number: int, values: dict[str, str], plan: EmployeePlan) -> Em
     if grade_code:
         row.grade_id = existing.grades.get(grade_code)
         if row.grade_id is None:
-            errors.append(error(row_number, "grade_code", unknown_code_message("grade code", grade_code,
-                                                                               existing.grades)))
+            errors.append(
+                error(row_number, "grade_code", unknown_code_message("grade code", grade_code, existing.grades))
+            )
     row.manager_number = values.get("manager_staff_number", "")
     hire_date = values.get("hire_date", "")
     if hire_date:
@@ -221,8 +264,13 @@ def _read_row(row_number: int, values: dict[str, str], plan: EmployeePlan) -> Em
                 raise ValueError
             row.hire_date = date.fromisoformat(hire_date)
         except ValueError:
-            errors.append(error(row_number, "hire_date", f"“{hire_date}” is not a date: write it as YYYY-MM-DD, "
-                                                         "for example 2021-09-01."))
+            errors.append(
+                error(
+                    row_number,
+                    "hire_date",
+                    f"“{hire_date}” is not a date: write it as YYYY-MM-DD, for example 2021-09-01.",
+                )
+            )
     is_head = parse_yes_no(values.get("is_unit_head", ""))
     if is_head is None:
         errors.append(error(row_number, "is_unit_head", f"“{values['is_unit_head']}” is not yes or no."))
@@ -260,29 +308,42 @@ def _check_emails(plan: EmployeePlan) -> None:
             continue
         key = row.email.lower()
         if key in first_row_of:
-            errors.append(error(row.row, "email", f"The e-mail “{row.email}” is already used on row "
-                                                  f"{first_row_of[key]}."))
+            errors.append(
+                error(row.row, "email", f"The e-mail “{row.email}” is already used on row {first_row_of[key]}.")
+            )
             continue
         first_row_of[key] = row.row
         # Another employee keeps this e-mail unless the file gives them a new one.
         owners = [n for n in existing.email_owners.get(key, ()) if n != row.staff_number and n not in in_file]
         if owners:
-            errors.append(error(row.row, "email", f"The e-mail “{row.email}” belongs to employee {owners[0]} "
-                                                  f"({_name(existing, owners[0])})."))
+            errors.append(
+                error(
+                    row.row,
+                    "email",
+                    f"The e-mail “{row.email}” belongs to employee {owners[0]} ({_name(existing, owners[0])}).",
+                )
+            )
             continue
         user_id = existing.users.get(key)
         holder = existing.number_of_user.get(user_id) if user_id is not None else None
         if plan.needs_user(row) and holder is not None and holder != row.staff_number:
-            errors.append(error(row.row, "email", f"“{row.email}” is the sign-in of employee {holder} "
-                                                  f"({_name(existing, holder)}); one account cannot be two people."))
+            errors.append(
+                error(
+                    row.row,
+                    "email",
+                    f"“{row.email}” is the sign-in of employee {holder} "
+                    f"({_name(existing, holder)}); one account cannot be two people.",
+                )
+            )
 
 
 def _check_managers(plan: EmployeePlan) -> None:
     """Known, active managers, and reporting lines without loops once the file is in."""
     existing, errors = plan.existing, plan.errors
     rows_by_number = {row.staff_number: row for row in plan.rows}
-    parent_of = {number: existing.number_of_id.get(values["manager_id"])
-                 for number, values in existing.employees.items()}
+    parent_of = {
+        number: existing.number_of_id.get(values["manager_id"]) for number, values in existing.employees.items()
+    }
     for row in plan.rows:
         manager = row.manager_number
         if "manager_staff_number" in plan.present:
@@ -295,22 +356,37 @@ def _check_managers(plan: EmployeePlan) -> None:
             errors.append(error(row.row, "manager_staff_number", "A person cannot be their own manager."))
             continue
         if manager not in rows_by_number and manager not in existing.employees:
-            errors.append(error(row.row, "manager_staff_number", f"Unknown manager staff number “{manager}”: "
-                                                                 "not an employee and not a row of this file."))
+            errors.append(
+                error(
+                    row.row,
+                    "manager_staff_number",
+                    f"Unknown manager staff number “{manager}”: not an employee and not a row of this file.",
+                )
+            )
             continue
         current = existing.employees.get(row.staff_number)
         unchanged = current is not None and existing.number_of_id.get(current["manager_id"]) == manager
         # Only a new line must point at someone active; kept lines stay valid after a manager leaves.
         if manager in existing.employees and not existing.employees[manager]["is_active"] and not unchanged:
-            errors.append(error(row.row, "manager_staff_number", f"The manager {manager} "
-                                                                 f"({_name(existing, manager)}) is no longer active."))
+            errors.append(
+                error(
+                    row.row,
+                    "manager_staff_number",
+                    f"The manager {manager} ({_name(existing, manager)}) is no longer active.",
+                )
+            )
             continue
         parent_of[row.staff_number] = manager
     loop_of, _depth = find_loops(parent_of)
     for row in plan.rows:
         if row.staff_number in loop_of:
-            errors.append(error(row.row, "manager_staff_number",
-                                f"These managers make a loop: {loop_text(loop_of[row.staff_number])}."))
+            errors.append(
+                error(
+                    row.row,
+                    "manager_staff_number",
+                    f"These managers make a loop: {loop_text(loop_of[row.staff_number])}.",
+                )
+            )
 
 
 def _check_heads(plan: EmployeePlan) -> None:
@@ -319,8 +395,13 @@ def _check_heads(plan: EmployeePlan) -> None:
         if not row.is_unit_head or row.unit_id is None:
             continue
         if row.unit_id in head_row_of:
-            plan.errors.append(error(row.row, "is_unit_head", f"Row {head_row_of[row.unit_id]} already makes someone "
-                                                              "head of this unit; a unit has one head."))
+            plan.errors.append(
+                error(
+                    row.row,
+                    "is_unit_head",
+                    f"Row {head_row_of[row.unit_id]} already makes someone head of this unit; a unit has one head.",
+                )
+            )
         else:
             head_row_of[row.unit_id] = row.row
 
@@ -333,7 +414,10 @@ def _changes(plan: EmployeePlan, row: EmployeeRow) -> bool:
         return True
     present = plan.present
     if (current["first_name"], current["last_name"], current["email"], current["unit_id"]) != (
-        row.first_name, row.last_name, row.email, row.unit_id
+        row.first_name,
+        row.last_name,
+        row.email,
+        row.unit_id,
     ):
         return True
     if row.sets_grade and current["grade_id"] != row.grade_id:

@@ -60,16 +60,21 @@ def apply(plan: EmployeePlan, organization) -> dict:
 
     Employee.objects.bulk_create(created, batch_size=_BATCH)
     update_rows(
-        Employee, updated,
-        ["first_name", "last_name", "email", "unit", "position", "grade", "hire_date", "user", "manager",
-         "updated_at"],
+        Employee,
+        updated,
+        ["first_name", "last_name", "email", "unit", "position", "grade", "hire_date", "user", "manager", "updated_at"],
         organization=organization,
     )
     heads_set, heads_cleared = _set_unit_heads(plan, id_of)
     return {
-        "created": len(created), "updated": len(updated), "unchanged": len(plan.rows) - len(created) - len(updated),
-        "new_accounts": users.created, "new_memberships": memberships, "new_positions": new_posts,
-        "unit_heads_set": heads_set, "unit_heads_cleared": heads_cleared,
+        "created": len(created),
+        "updated": len(updated),
+        "unchanged": len(plan.rows) - len(created) - len(updated),
+        "new_accounts": users.created,
+        "new_memberships": memberships,
+        "new_positions": new_posts,
+        "unit_heads_set": heads_set,
+        "unit_heads_cleared": heads_cleared,
     }
 
 
@@ -87,8 +92,11 @@ def _create_accounts(plan: EmployeePlan) -> _Accounts:
             # Unusable password: the person chooses one through "Forgotten your password?". Same
             # marker as set_unusable_password(), whose 40 random.choice() calls per user would
             # be a second per 10,000 people.
-            user = get_user_model()(email=row.email, full_name=f"{row.first_name} {row.last_name}".strip(),
-                                    password=UNUSABLE_PASSWORD_PREFIX + secrets.token_urlsafe(30))
+            user = get_user_model()(
+                email=row.email,
+                full_name=f"{row.first_name} {row.last_name}".strip(),
+                password=UNUSABLE_PASSWORD_PREFIX + secrets.token_urlsafe(30),
+            )
             new[row.email] = user
     get_user_model().objects.bulk_create(new.values(), batch_size=_BATCH)
     users.update({email: user.pk for email, user in new.items()})
@@ -108,8 +116,11 @@ def _create_memberships(plan: EmployeePlan, organization, users: dict) -> int:
         Membership.objects.filter(organization=organization, user_id__in=active_of).values_list("user_id", flat=True)
     )
     Membership.objects.bulk_create(
-        [Membership(organization=organization, user_id=pk, role=Role.MEMBER, is_active=active)
-         for pk, active in active_of.items() if pk not in have],
+        [
+            Membership(organization=organization, user_id=pk, role=Role.MEMBER, is_active=active)
+            for pk, active in active_of.items()
+            if pk not in have
+        ],
         batch_size=_BATCH,
     )
     return len(active_of.keys() - have)
@@ -123,8 +134,9 @@ def _create_posts(plan: EmployeePlan, organization) -> tuple[dict, int]:
         for row in plan.rows:
             key = (row.unit_id, row.position_title.lower())
             if row.position_title and key not in posts and key not in new:
-                new[key] = Position(organization=organization, unit_id=row.unit_id, title=row.position_title,
-                                    grade_id=row.grade_id)
+                new[key] = Position(
+                    organization=organization, unit_id=row.unit_id, title=row.position_title, grade_id=row.grade_id
+                )
     Position.objects.bulk_create(new.values(), batch_size=_BATCH)
     posts.update({key: post.pk for key, post in new.items()})
     return posts, len(new)

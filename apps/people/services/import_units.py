@@ -16,10 +16,18 @@ _KIND_NAMES = ", ".join(value for value, _ in UnitKind.choices)
 COLUMNS = [
     Column("code", True, "The unit's code, unique in the organisation. An existing code updates that unit.", "FIN"),
     Column("name", True, "The unit's name.", "Finance Division"),
-    Column("kind", False, f"One of {_KIND_NAMES}. Empty: department for a new unit, unchanged for an existing one.",
-           "division"),
-    Column("parent_code", False, "Code of the unit above: an existing unit or another row of the file, in any "
-           "order. Empty: a top-level unit.", "HQ"),
+    Column(
+        "kind",
+        False,
+        f"One of {_KIND_NAMES}. Empty: department for a new unit, unchanged for an existing one.",
+        "division",
+    ),
+    Column(
+        "parent_code",
+        False,
+        "Code of the unit above: an existing unit or another row of the file, in any order. Empty: a top-level unit.",
+        "HQ",
+    ),
 ]
 
 SAMPLE = """code,name,kind,parent_code
@@ -62,8 +70,12 @@ class UnitPlan:
 
     @property
     def summary(self) -> dict:
-        return {"rows": len(self.rows), "to_create": self.to_create, "to_update": self.to_update,
-                "unchanged": self.unchanged}
+        return {
+            "rows": len(self.rows),
+            "to_create": self.to_create,
+            "to_update": self.to_update,
+            "unchanged": self.unchanged,
+        }
 
 
 def plan(parsed: ParsedCsv) -> UnitPlan:
@@ -78,8 +90,9 @@ def plan(parsed: ParsedCsv) -> UnitPlan:
         if row is None:
             continue
         if row.code in first_row_of:
-            errors.append(error(row_number, "code", f"The code “{row.code}” is already used on row "
-                                                    f"{first_row_of[row.code]}."))
+            errors.append(
+                error(row_number, "code", f"The code “{row.code}” is already used on row {first_row_of[row.code]}.")
+            )
             continue
         first_row_of[row.code] = row_number
         result.rows.append(row)
@@ -93,8 +106,9 @@ def plan(parsed: ParsedCsv) -> UnitPlan:
             errors.append(error(row.row, "parent_code", "A unit cannot be its own parent."))
             row.parent_code = None
         elif row.parent_code not in known_codes:
-            errors.append(error(row.row, "parent_code", unknown_code_message("parent code", row.parent_code,
-                                                                             known_codes)))
+            errors.append(
+                error(row.row, "parent_code", unknown_code_message("parent code", row.parent_code, known_codes))
+            )
             row.parent_code = None
 
     _check_tree(result, file_codes)
@@ -149,10 +163,13 @@ def _check_tree(result: UnitPlan, file_codes: set[str]) -> None:
             culprit = parent_of.get(culprit)
         if culprit is not None and culprit not in reported:
             reported.add(culprit)
-            result.errors.append(error(
-                row_of[culprit].row, "parent_code",
-                f"This puts “{code}” {level + 1} levels deep; the tree can be at most {MAX_LEVELS} levels deep.",
-            ))
+            result.errors.append(
+                error(
+                    row_of[culprit].row,
+                    "parent_code",
+                    f"This puts “{code}” {level + 1} levels deep; the tree can be at most {MAX_LEVELS} levels deep.",
+                )
+            )
 
 
 def _count(result: UnitPlan) -> None:
@@ -162,8 +179,11 @@ def _count(result: UnitPlan) -> None:
         unit = existing.get(row.code)
         if unit is None:
             result.to_create += 1
-        elif (unit.name != row.name or (row.kind and unit.kind != row.kind)
-              or code_of_id.get(unit.parent_id) != row.parent_code):
+        elif (
+            unit.name != row.name
+            or (row.kind and unit.kind != row.kind)
+            or code_of_id.get(unit.parent_id) != row.parent_code
+        ):
             result.to_update += 1
         else:
             result.unchanged += 1
@@ -177,8 +197,9 @@ def apply(result: UnitPlan, organization) -> dict:
     for row in result.rows:
         unit = by_code.get(row.code)
         if unit is None:
-            unit = OrgUnit(organization=organization, code=row.code, name=row.name,
-                           kind=row.kind or UnitKind.DEPARTMENT)
+            unit = OrgUnit(
+                organization=organization, code=row.code, name=row.name, kind=row.kind or UnitKind.DEPARTMENT
+            )
             by_code[row.code] = unit
             new_units.append(unit)
         elif unit.name != row.name or (row.kind and unit.kind != row.kind):
@@ -194,10 +215,16 @@ def apply(result: UnitPlan, organization) -> dict:
     # whole subtree along without a query per descendant.
     tree.rebuild_paths(list(by_code.values()))
     changed = [
-        unit for unit in by_code.values()
-        if unit.pk not in old_places or unit.code in touched
+        unit
+        for unit in by_code.values()
+        if unit.pk not in old_places
+        or unit.code in touched
         or old_places[unit.pk] != (unit.parent_id, unit.path, unit.depth)
     ]
     OrgUnit.objects.bulk_update(changed, ["name", "kind", "parent", "path", "depth"], batch_size=500)
-    return {"created": len(new_units), "updated": result.to_update, "unchanged": result.unchanged,
-            "moved_with_parent": len(changed) - len(new_units) - result.to_update}
+    return {
+        "created": len(new_units),
+        "updated": result.to_update,
+        "unchanged": result.unchanged,
+        "moved_with_parent": len(changed) - len(new_units) - result.to_update,
+    }

@@ -37,12 +37,21 @@ def csv_import_preview(*, actor, membership, kind: str, file_name: str, raw: byt
         summary["ignored_columns"] = parsed.ignored_columns
     with transaction.atomic():
         csv_import = CsvImport.objects.create(
-            organization=organization, kind=kind, status=Status.INVALID if errors else Status.READY,
-            file_name=file_name[:255], content=parsed.text, row_count=parsed.row_count, errors=errors,
-            summary=summary, uploaded_by=actor,
+            organization=organization,
+            kind=kind,
+            status=Status.INVALID if errors else Status.READY,
+            file_name=file_name[:255],
+            content=parsed.text,
+            row_count=parsed.row_count,
+            errors=errors,
+            summary=summary,
+            uploaded_by=actor,
         )
         audit.record(
-            organization=organization, actor=actor, action="people.csv_import.previewed", obj=csv_import,
+            organization=organization,
+            actor=actor,
+            action="people.csv_import.previewed",
+            obj=csv_import,
             summary=f"Uploaded {csv_import.file_name} ({kind}): {parsed.row_count} rows, {len(errors)} errors",
             changes={"rows": parsed.row_count, "errors": len(errors)},
         )
@@ -89,19 +98,32 @@ def csv_import_apply(*, actor, membership, csv_import: CsvImport) -> CsvImport:
         # Someone saved a clashing person or unit through a form between the check and the
         # write. Nothing of the file is kept; a new preview will show the clash.
         csv_import.status = Status.INVALID
-        csv_import.errors = [error(None, "", "Someone changed the organisation while this file was being imported, "
-                                             "so nothing was imported. Upload the file again to check it.")]
+        csv_import.errors = [
+            error(
+                None,
+                "",
+                "Someone changed the organisation while this file was being imported, "
+                "so nothing was imported. Upload the file again to check it.",
+            )
+        ]
         csv_import.save(update_fields=["status", "errors"])
         return csv_import
     csv_import.status = Status.APPLIED
     csv_import.applied_at = timezone.now()
-    csv_import.summary = {**csv_import.summary, **plan.summary, "applied": counts,
-                          "seconds": round((csv_import.applied_at - started).total_seconds(), 2)}
+    csv_import.summary = {
+        **csv_import.summary,
+        **plan.summary,
+        "applied": counts,
+        "seconds": round((csv_import.applied_at - started).total_seconds(), 2),
+    }
     csv_import.save(update_fields=["status", "applied_at", "summary"])
     audit.record(
-        organization=organization, actor=actor, action="people.csv_import.applied", obj=csv_import,
+        organization=organization,
+        actor=actor,
+        action="people.csv_import.applied",
+        obj=csv_import,
         summary=f"Imported {csv_import.file_name} ({csv_import.kind}): {counts['created']} created, "
-                f"{counts['updated']} updated",
+        f"{counts['updated']} updated",
         changes={"kind": csv_import.kind, "file_name": csv_import.file_name, "rows": csv_import.row_count, **counts},
     )
     return csv_import
@@ -117,7 +139,7 @@ def _check(kind: str, parsed: ParsedCsv) -> tuple[list[dict], dict]:
 
 def _sorted(errors: list[dict]) -> list[dict]:
     """By row, so the preview reads top to bottom like the file; problems of the whole file first."""
-    return sorted(errors, key=lambda e: (e["row"] or 0))
+    return sorted(errors, key=lambda e: e["row"] or 0)
 
 
 def sample_csv(kind: str) -> str:

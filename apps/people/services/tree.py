@@ -21,9 +21,7 @@ def path_for(unit: OrgUnit, parent: OrgUnit | None) -> str:
     return (parent.path if parent else "") + segment(unit.pk)
 
 
-def check_parent(
-    unit, parent, message: str = "A unit cannot sit under itself or one of its own sub-units."
-) -> None:
+def check_parent(unit, parent, message: str = "A unit cannot sit under itself or one of its own sub-units.") -> None:
     """Refuse a parent that would put a node under itself or one of its own descendants."""
     if parent is None or unit.pk is None:
         return

@@ -15,18 +15,35 @@ AUDITED_FIELDS = ("code", "name", "kind", "parent", "head", "is_active")
 
 @transaction.atomic
 def unit_create(
-    *, actor, membership, code: str, name: str, kind: str = UnitKind.DEPARTMENT,
-    parent: OrgUnit | None = None, head: Employee | None = None, is_active: bool = True,
+    *,
+    actor,
+    membership,
+    code: str,
+    name: str,
+    kind: str = UnitKind.DEPARTMENT,
+    parent: OrgUnit | None = None,
+    head: Employee | None = None,
+    is_active: bool = True,
 ) -> OrgUnit:
     require_hr_admin(membership)
     organization = membership.organization
-    unit = OrgUnit(organization=organization, code=code.strip(), name=name.strip(), kind=kind,
-                   parent=parent, head=head, is_active=is_active)
+    unit = OrgUnit(
+        organization=organization,
+        code=code.strip(),
+        name=name.strip(),
+        kind=kind,
+        parent=parent,
+        head=head,
+        is_active=is_active,
+    )
     _validate(unit, before=None)
     _save(unit)
     tree.place(unit)
     audit.record(
-        organization=organization, actor=actor, action="unit.created", obj=unit,
+        organization=organization,
+        actor=actor,
+        action="unit.created",
+        obj=unit,
         summary=f"Created unit {unit.code} {unit.name}",
         changes=audit.diff(unit, {}, AUDITED_FIELDS),
     )
@@ -35,8 +52,16 @@ def unit_create(
 
 @transaction.atomic
 def unit_update(
-    *, actor, membership, unit: OrgUnit, code: str, name: str, kind: str,
-    parent: OrgUnit | None = None, head: Employee | None = None, is_active: bool = True,
+    *,
+    actor,
+    membership,
+    unit: OrgUnit,
+    code: str,
+    name: str,
+    kind: str,
+    parent: OrgUnit | None = None,
+    head: Employee | None = None,
+    is_active: bool = True,
 ) -> OrgUnit:
     require_hr_admin(membership)
     organization = membership.organization
@@ -51,8 +76,12 @@ def unit_update(
     changes = audit.diff(unit, before, AUDITED_FIELDS)
     if changes:
         audit.record(
-            organization=organization, actor=actor, action="unit.updated", obj=unit,
-            summary=f"Changed unit {unit.code} {unit.name}", changes=changes,
+            organization=organization,
+            actor=actor,
+            action="unit.updated",
+            obj=unit,
+            summary=f"Changed unit {unit.code} {unit.name}",
+            changes=changes,
         )
     return unit
 

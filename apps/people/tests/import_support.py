@@ -14,8 +14,11 @@ def csv_bytes(*lines: str) -> bytes:
 
 def preview(user, organization, kind: str, *lines: str, raw: bytes | None = None, file_name: str = ""):
     return imports.csv_import_preview(
-        actor=user, membership=membership_of(user, organization), kind=kind,
-        file_name=file_name or f"{kind}.csv", raw=raw if raw is not None else csv_bytes(*lines),
+        actor=user,
+        membership=membership_of(user, organization),
+        kind=kind,
+        file_name=file_name or f"{kind}.csv",
+        raw=raw if raw is not None else csv_bytes(*lines),
     )
 
 

@@ -36,8 +36,15 @@ def world(transactional_db):
     make(organization=organization, unit=unit, first_name="Hamish", last_name="Zed", staff_number="M3")
     for n in range(40):  # people who should not be suggested
         make(organization=organization, unit=unit, last_name=f"Other{n:02d}")
-    eve = make(organization=organization, unit=unit, first_name="Eve", last_name="Employee", staff_number="E1",
-               manager=old_boss, countersigning_officer_override=director)
+    eve = make(
+        organization=organization,
+        unit=unit,
+        first_name="Eve",
+        last_name="Employee",
+        staff_number="E1",
+        manager=old_boss,
+        countersigning_officer_override=director,
+    )
     return organization, eve
 
 
@@ -118,7 +125,9 @@ def test_without_javascript_a_staff_number_typed_in_the_box_is_the_choice(world,
     page.get_by_role("combobox", name="Manager").fill("m2")
     page.get_by_role("button", name="Save changes").click()
     expect(page.get_by_text("Eve Employee's record saved.")).to_be_visible()
-    expect(page.get_by_role("region", name="Reporting lines").get_by_role("link", name="Richard Hammond").first).to_be_visible()
+    expect(
+        page.get_by_role("region", name="Reporting lines").get_by_role("link", name="Richard Hammond").first
+    ).to_be_visible()
 
 
 @pytest.mark.browser

@@ -18,8 +18,14 @@ def hr(org_a, alice):
 
 
 def _create(hr, actor, unit, **fields):
-    data = {"staff_number": "N-001", "first_name": "Nina", "last_name": "New", "email": "nina@alpha.test",
-            "unit": unit, **fields}
+    data = {
+        "staff_number": "N-001",
+        "first_name": "Nina",
+        "last_name": "New",
+        "email": "nina@alpha.test",
+        "unit": unit,
+        **fields,
+    }
     return employee_create(actor=actor, membership=hr, **data)
 
 
@@ -68,13 +74,16 @@ def test_it_refuses_an_email_another_employee_uses(org_a, unit_a, alice, bob, hr
 def test_the_grade_comes_from_the_position_when_left_empty(org_a, unit_a, alice, hr):
     with tenant_scope(org_a):
         grade = factories.GradeFactory(organization=org_a)
-        post = factories.PositionFactory(organization=org_a, unit=factories.OrgUnitFactory(organization=org_a),
-                                         grade=grade)
+        post = factories.PositionFactory(
+            organization=org_a, unit=factories.OrgUnitFactory(organization=org_a), grade=grade
+        )
         nina = _create(hr, alice, unit_a, position=post)  # a post of another unit is allowed
         assert nina.grade == grade
         other = factories.GradeFactory(organization=org_a)
-        assert _create(hr, alice, unit_a, staff_number="N-2", email="n2@alpha.test", position=post,
-                       grade=other).grade == other
+        assert (
+            _create(hr, alice, unit_a, staff_number="N-2", email="n2@alpha.test", position=post, grade=other).grade
+            == other
+        )
 
 
 def test_it_refuses_an_inactive_manager(org_a, unit_a, alice, hr):
@@ -102,8 +111,15 @@ def test_hr_adds_a_person_through_the_form(alice_client, org_a, unit_a, alice):
         manager = alice.employments.get()
     response = alice_client.post(
         reverse("people:employee_create", kwargs={"org_slug": org_a.slug}),
-        {"staff_number": "N-9", "first_name": "Nora", "last_name": "Ng", "email": "nora@alpha.test",
-         "unit": unit_a.public_id, "manager": manager.public_id, "hire_date": "2024-02-01"},
+        {
+            "staff_number": "N-9",
+            "first_name": "Nora",
+            "last_name": "Ng",
+            "email": "nora@alpha.test",
+            "unit": unit_a.public_id,
+            "manager": manager.public_id,
+            "hire_date": "2024-02-01",
+        },
         follow=True,
     )
     assert response.status_code == 200
@@ -118,8 +134,13 @@ def test_a_duplicate_staff_number_shows_at_the_field(alice_client, org_a, unit_a
         taken = bob.employments.get().staff_number
     response = alice_client.post(
         reverse("people:employee_create", kwargs={"org_slug": org_a.slug}),
-        {"staff_number": taken, "first_name": "X", "last_name": "Y", "email": "xy@alpha.test",
-         "unit": unit_a.public_id},
+        {
+            "staff_number": taken,
+            "first_name": "X",
+            "last_name": "Y",
+            "email": "xy@alpha.test",
+            "unit": unit_a.public_id,
+        },
     )
     assert response.status_code == 200
     assert "already belongs to someone else" in str(response.context["form"].errors["staff_number"])

@@ -35,8 +35,13 @@ def test_it_shows_the_latest_ten_audit_events_about_the_person(alice_client, org
     with tenant_scope(org_a):
         bob_e = _bob(org_a, bob)
         for n in range(12):
-            factories.AuditEventFactory(organization=org_a, actor=alice, action="employee.updated",
-                                        object_id=bob_e.public_id, summary=f"Change number {n}")
+            factories.AuditEventFactory(
+                organization=org_a,
+                actor=alice,
+                action="employee.updated",
+                object_id=bob_e.public_id,
+                summary=f"Change number {n}",
+            )
         factories.AuditEventFactory(organization=org_a, action="employee.updated", summary="About someone else")
         assert AuditEvent.objects.count() == 13
     response = _detail(alice_client, org_a, bob_e)

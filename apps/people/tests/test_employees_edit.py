@@ -18,11 +18,19 @@ def hr(org_a, alice):
 
 def _update(hr, actor, employee, **changes):
     data = {
-        "staff_number": employee.staff_number, "first_name": employee.first_name, "last_name": employee.last_name,
-        "email": employee.email, "unit": employee.unit, "position": employee.position, "grade": employee.grade,
-        "manager": employee.manager, "appraising_officer_override": employee.appraising_officer_override,
+        "staff_number": employee.staff_number,
+        "first_name": employee.first_name,
+        "last_name": employee.last_name,
+        "email": employee.email,
+        "unit": employee.unit,
+        "position": employee.position,
+        "grade": employee.grade,
+        "manager": employee.manager,
+        "appraising_officer_override": employee.appraising_officer_override,
         "countersigning_officer_override": employee.countersigning_officer_override,
-        "hire_date": employee.hire_date, "is_hr_admin": False, **changes,
+        "hire_date": employee.hire_date,
+        "is_hr_admin": False,
+        **changes,
     }
     return employee_update(actor=actor, membership=hr, employee=employee, **data)
 
@@ -87,10 +95,17 @@ def test_the_edit_page_shows_the_current_role_and_saves(alice_client, org_a, uni
     form = alice_client.get(url).context["form"]
     assert form.initial["is_hr_admin"] is False
     assert bob_e not in form.fields["manager"].queryset  # nobody manages themself
-    response = alice_client.post(url, {
-        "staff_number": bob_e.staff_number, "first_name": "Bobby", "last_name": bob_e.last_name,
-        "email": bob_e.email, "unit": unit_a.public_id, "manager": alice_e.public_id,
-    })
+    response = alice_client.post(
+        url,
+        {
+            "staff_number": bob_e.staff_number,
+            "first_name": "Bobby",
+            "last_name": bob_e.last_name,
+            "email": bob_e.email,
+            "unit": unit_a.public_id,
+            "manager": alice_e.public_id,
+        },
+    )
     assert response.status_code == 302
     with tenant_scope(org_a):
         bob_e.refresh_from_db()
@@ -101,9 +116,17 @@ def test_a_loop_through_the_form_is_a_field_error(alice_client, org_a, unit_a, a
     with tenant_scope(org_a):
         alice_e, bob_e = alice.employments.get(), bob.employments.get()
     url = reverse("people:employee_edit", kwargs={"org_slug": org_a.slug, "employee_id": alice_e.public_id})
-    response = alice_client.post(url, {
-        "staff_number": alice_e.staff_number, "first_name": "Alice", "last_name": "Example",
-        "email": alice_e.email, "unit": unit_a.public_id, "manager": bob_e.public_id, "is_hr_admin": "on",
-    })
+    response = alice_client.post(
+        url,
+        {
+            "staff_number": alice_e.staff_number,
+            "first_name": "Alice",
+            "last_name": "Example",
+            "email": alice_e.email,
+            "unit": unit_a.public_id,
+            "manager": bob_e.public_id,
+            "is_hr_admin": "on",
+        },
+    )
     assert response.status_code == 200
     assert "loop" in str(response.context["form"].errors["manager"])

@@ -20,16 +20,45 @@ def people(org_a, unit_a, alice, bob):
             "finance": finance,
             "sales": sales,
             "grade": grade,
-            "fiona": factories.EmployeeFactory(organization=org_a, unit=finance, first_name="Fiona", last_name="Fields",
-                                               staff_number="F-100", email="fiona@alpha.test", manager=manager,
-                                               grade=grade, position=post),
-            "pete": factories.EmployeeFactory(organization=org_a, unit=payroll, first_name="Pete", last_name="Pay",
-                                              staff_number="P-200", email="pete@payroll.test", manager=manager,
-                                              position=post),
-            "sally": factories.EmployeeFactory(organization=org_a, unit=sales, first_name="Sally", last_name="Sells",
-                                               staff_number="S-300", email="sally@alpha.test", manager=manager),
-            "gone": factories.EmployeeFactory(organization=org_a, unit=sales, first_name="Gary", last_name="Gone",
-                                              staff_number="G-400", is_active=False, manager=manager),
+            "fiona": factories.EmployeeFactory(
+                organization=org_a,
+                unit=finance,
+                first_name="Fiona",
+                last_name="Fields",
+                staff_number="F-100",
+                email="fiona@alpha.test",
+                manager=manager,
+                grade=grade,
+                position=post,
+            ),
+            "pete": factories.EmployeeFactory(
+                organization=org_a,
+                unit=payroll,
+                first_name="Pete",
+                last_name="Pay",
+                staff_number="P-200",
+                email="pete@payroll.test",
+                manager=manager,
+                position=post,
+            ),
+            "sally": factories.EmployeeFactory(
+                organization=org_a,
+                unit=sales,
+                first_name="Sally",
+                last_name="Sells",
+                staff_number="S-300",
+                email="sally@alpha.test",
+                manager=manager,
+            ),
+            "gone": factories.EmployeeFactory(
+                organization=org_a,
+                unit=sales,
+                first_name="Gary",
+                last_name="Gone",
+                staff_number="G-400",
+                is_active=False,
+                manager=manager,
+            ),
         }
 
 
@@ -43,13 +72,16 @@ def test_it_lists_active_people_by_default(alice_client, org_a, people):
     assert _names(alice_client, org_a) == {"Alice", "Bob", "Fiona", "Pete", "Sally"}
 
 
-@pytest.mark.parametrize(("search", "expected"), [
-    ("fiELDs", {"Fiona"}),        # last name, any case
-    ("p-200", {"Pete"}),          # staff number
-    ("PAYROLL.TEST", {"Pete"}),   # e-mail
-    ("sally sells", {"Sally"}),   # every word must match
-    ("nobody", set()),
-])
+@pytest.mark.parametrize(
+    ("search", "expected"),
+    [
+        ("fiELDs", {"Fiona"}),  # last name, any case
+        ("p-200", {"Pete"}),  # staff number
+        ("PAYROLL.TEST", {"Pete"}),  # e-mail
+        ("sally sells", {"Sally"}),  # every word must match
+        ("nobody", set()),
+    ],
+)
 def test_search_matches_name_staff_number_and_email_ignoring_case(alice_client, org_a, people, search, expected):
     assert _names(alice_client, org_a, f"?q={search}") == expected
 

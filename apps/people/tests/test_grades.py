@@ -21,8 +21,7 @@ def _url(org, name, **kwargs):
 def test_it_creates_a_staff_class_and_a_grade_with_audit_rows(org_a, alice, hr):
     with tenant_scope(org_a):
         managers = staff_class_create(actor=alice, membership=hr, code="MGR", name="Managers")
-        grade = grade_create(actor=alice, membership=hr, code="M1", name="Senior manager", staff_class=managers,
-                             rank=9)
+        grade = grade_create(actor=alice, membership=hr, code="M1", name="Senior manager", staff_class=managers, rank=9)
         assert grade.staff_class == managers
         assert AuditEvent.objects.filter(action="staffclass.created", object_id=managers.public_id).exists()
         assert AuditEvent.objects.filter(action="grade.created", object_id=grade.public_id).exists()
@@ -42,8 +41,15 @@ def test_it_refuses_duplicate_codes_at_the_code_field(org_a, alice, hr):
 def test_editing_a_grade_records_what_changed(org_a, alice, hr):
     with tenant_scope(org_a):
         grade = factories.GradeFactory(organization=org_a, code="G1", name="Junior", rank=1)
-        grade_update(actor=alice, membership=hr, grade=grade, code="G1", name="Junior officer",
-                     staff_class=grade.staff_class, rank=2)
+        grade_update(
+            actor=alice,
+            membership=hr,
+            grade=grade,
+            code="G1",
+            name="Junior officer",
+            staff_class=grade.staff_class,
+            rank=2,
+        )
         event = AuditEvent.objects.get(action="grade.updated", object_id=grade.public_id)
         assert event.changes == {"name": ["Junior", "Junior officer"], "rank": [1, 2]}
 

@@ -32,8 +32,9 @@ def test_ten_thousand_people_with_managers_import_in_a_handful_of_queries(org_a,
         assert Employee.objects.filter(staff_number__startswith="B").count() == ROWS
         assert Membership.objects.filter(organization=org_a).count() == ROWS + 1  # plus Alice
         assert Position.objects.count() == 100
-        lines = dict(Employee.objects.filter(staff_number__startswith="B")
-                     .values_list("staff_number", "manager__staff_number"))
+        lines = dict(
+            Employee.objects.filter(staff_number__startswith="B").values_list("staff_number", "manager__staff_number")
+        )
         assert lines["B000000"] is None
         assert lines["B000123"] == "B000012" and lines["B009999"] == "B000999"
         assert OrgUnit.objects.filter(head__isnull=False).count() == 100

@@ -26,8 +26,14 @@ def test_applying_twice_writes_once(org_a, alice):
 
 def test_an_invalid_import_writes_nothing_when_confirmed(org_a, alice):
     with tenant_scope(org_a):
-        csv_import = preview(alice, org_a, "employees", EMPLOYEES_HEADER,
-                             "E1,Ann,One,one@example.org,A-HQ,,,,,", "E2,Ben,Two,bad-email,A-HQ,,,,,")
+        csv_import = preview(
+            alice,
+            org_a,
+            "employees",
+            EMPLOYEES_HEADER,
+            "E1,Ann,One,one@example.org,A-HQ,,,,,",
+            "E2,Ben,Two,bad-email,A-HQ,,,,,",
+        )
         assert csv_import.status == CsvImport.Status.INVALID
         assert apply(alice, org_a, csv_import).status == CsvImport.Status.INVALID
         assert not Employee.objects.filter(staff_number="E1").exists()
@@ -35,8 +41,14 @@ def test_an_invalid_import_writes_nothing_when_confirmed(org_a, alice):
 
 def test_it_checks_again_before_writing(org_a, alice, unit_a):
     with tenant_scope(org_a):
-        csv_import = preview(alice, org_a, "employees", EMPLOYEES_HEADER,
-                             "E1,Ann,One,one@example.org,A-HQ,,,,,", "E2,Ben,Two,two@example.org,A-HQ,,,,,")
+        csv_import = preview(
+            alice,
+            org_a,
+            "employees",
+            EMPLOYEES_HEADER,
+            "E1,Ann,One,one@example.org,A-HQ,,,,,",
+            "E2,Ben,Two,two@example.org,A-HQ,,,,,",
+        )
         assert csv_import.status == CsvImport.Status.READY
         # Meanwhile someone hires a person with Ben's e-mail through the form.
         factories.EmployeeFactory(organization=org_a, unit=unit_a, staff_number="X9", email="two@example.org")
@@ -50,8 +62,11 @@ def test_it_checks_again_before_writing(org_a, alice, unit_a):
 
 def test_it_records_who_imported_what(org_a, alice):
     with tenant_scope(org_a):
-        csv_import = apply(alice, org_a, preview(alice, org_a, "employees", EMPLOYEES_HEADER,
-                                                 "E1,Ann,One,one@example.org,A-HQ,Clerk,,,,"))
+        csv_import = apply(
+            alice,
+            org_a,
+            preview(alice, org_a, "employees", EMPLOYEES_HEADER, "E1,Ann,One,one@example.org,A-HQ,Clerk,,,,"),
+        )
         event = AuditEvent.objects.get(action="people.csv_import.applied")
         assert event.actor == alice and event.object_id == csv_import.public_id
         assert event.changes["created"] == 1 and event.changes["new_positions"] == 1

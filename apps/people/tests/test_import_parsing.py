@@ -49,7 +49,10 @@ def test_it_says_so_when_the_file_is_empty_or_has_no_rows():
 def test_it_names_every_missing_required_column():
     parsed = parse(b"staff_number,name\nE1,Ann\n", import_employees.COLUMNS)
     assert [(e["row"], e["column"]) for e in parsed.errors] == [
-        (1, "first_name"), (1, "last_name"), (1, "email"), (1, "unit_code"),
+        (1, "first_name"),
+        (1, "last_name"),
+        (1, "email"),
+        (1, "unit_code"),
     ]
     assert parsed.rows == []
 

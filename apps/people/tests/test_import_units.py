@@ -10,10 +10,15 @@ from .import_support import UNITS_HEADER, apply, messages_at, preview, problems
 
 def test_it_creates_a_tree_given_in_any_order(org_a, alice):
     with tenant_scope(org_a):
-        csv_import = preview(alice, org_a, "units", UNITS_HEADER,
-                             "TEAM,Payables team,team,ACC",
-                             "ACC,Accounts,,FIN",
-                             "FIN,Finance,division,A-HQ")
+        csv_import = preview(
+            alice,
+            org_a,
+            "units",
+            UNITS_HEADER,
+            "TEAM,Payables team,team,ACC",
+            "ACC,Accounts,,FIN",
+            "FIN,Finance,division,A-HQ",
+        )
         assert csv_import.status == CsvImport.Status.READY
         assert csv_import.summary == {"rows": 3, "to_create": 3, "to_update": 0, "unchanged": 0}
         assert not OrgUnit.objects.filter(code="FIN").exists()  # a preview writes nothing
@@ -27,20 +32,33 @@ def test_it_creates_a_tree_given_in_any_order(org_a, alice):
         assert accounts.kind == "department" and team.kind == "team"
         assert team.depth == 3 and team.path.startswith(hq.path) and team.path.startswith(accounts.path)
         assert list(OrgUnit.objects.filter(path__startswith=hq.path).values_list("code", flat=True)) == [
-            "A-HQ", "FIN", "ACC", "TEAM",
+            "A-HQ",
+            "FIN",
+            "ACC",
+            "TEAM",
         ]
 
 
 def test_it_reports_unknown_parents_duplicates_and_bad_kinds_by_row_and_column(org_a, alice):
     with tenant_scope(org_a):
-        csv_import = preview(alice, org_a, "units", UNITS_HEADER,
-                             "FIN,Finance,division,NOPE",
-                             "FIN,Finance again,,",
-                             "OPS,,squad,a-hq",
-                             ",Nameless,,")
+        csv_import = preview(
+            alice,
+            org_a,
+            "units",
+            UNITS_HEADER,
+            "FIN,Finance,division,NOPE",
+            "FIN,Finance again,,",
+            "OPS,,squad,a-hq",
+            ",Nameless,,",
+        )
         assert csv_import.status == CsvImport.Status.INVALID
         assert problems(csv_import) == [
-            (2, "parent_code"), (3, "code"), (4, "name"), (4, "kind"), (4, "parent_code"), (5, "code"),
+            (2, "parent_code"),
+            (3, "code"),
+            (4, "name"),
+            (4, "kind"),
+            (4, "parent_code"),
+            (5, "code"),
         ]
         assert "already used on row 2" in messages_at(csv_import, 3, "code")
         assert "Did you mean “A-HQ”" in messages_at(csv_import, 4, "parent_code")
@@ -49,10 +67,8 @@ def test_it_reports_unknown_parents_duplicates_and_bad_kinds_by_row_and_column(o
 
 def test_it_refuses_a_loop_of_parents(org_a, alice):
     with tenant_scope(org_a):
-        csv_import = preview(alice, org_a, "units", UNITS_HEADER,
-                             "A,A,,C", "B,B,,A", "C,C,,B", "D,D,,D")
-        assert problems(csv_import) == [(2, "parent_code"), (3, "parent_code"), (4, "parent_code"),
-                                        (5, "parent_code")]
+        csv_import = preview(alice, org_a, "units", UNITS_HEADER, "A,A,,C", "B,B,,A", "C,C,,B", "D,D,,D")
+        assert problems(csv_import) == [(2, "parent_code"), (3, "parent_code"), (4, "parent_code"), (5, "parent_code")]
         assert messages_at(csv_import, 3, "parent_code") == "These parents make a loop: A → C → B → A."
         assert "its own parent" in messages_at(csv_import, 5, "parent_code")
 

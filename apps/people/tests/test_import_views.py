@@ -14,17 +14,25 @@ from .import_support import EMPLOYEES_HEADER, UNITS_HEADER, csv_bytes, preview
 
 
 def _upload(client, org, kind, content: bytes, name="file.csv"):
-    return client.post(org_reverse("people:import_start", org),
-                       {"kind": kind, "file": SimpleUploadedFile(name, content, content_type="text/csv")})
+    return client.post(
+        org_reverse("people:import_start", org),
+        {"kind": kind, "file": SimpleUploadedFile(name, content, content_type="text/csv")},
+    )
 
 
 def test_the_start_page_explains_the_formats_and_offers_samples(org_a, alice_client):
     response = alice_client.get(org_reverse("people:import_start", org_a))
     assert response.status_code == 200
     page = response.content.decode()
-    for text in ("staff_number", "manager_staff_number", "parent_code", "is_unit_head", "No imports yet",
-                 org_reverse("people:import_sample", org_a, kind="units"),
-                 org_reverse("people:import_sample", org_a, kind="employees")):
+    for text in (
+        "staff_number",
+        "manager_staff_number",
+        "parent_code",
+        "is_unit_head",
+        "No imports yet",
+        org_reverse("people:import_sample", org_a, kind="units"),
+        org_reverse("people:import_sample", org_a, kind="employees"),
+    ):
         assert text in page
 
 
@@ -61,8 +69,9 @@ def test_uploading_shows_the_preview_and_confirming_imports(org_a, alice_client)
 
 
 def test_the_preview_lists_errors_by_row_and_column_with_a_new_upload_form(org_a, alice_client):
-    response = _upload(alice_client, org_a, "employees",
-                       csv_bytes(EMPLOYEES_HEADER, "E1,Ann,One,not-an-email,NOPE,,,,,"))
+    response = _upload(
+        alice_client, org_a, "employees", csv_bytes(EMPLOYEES_HEADER, "E1,Ann,One,not-an-email,NOPE,,,,,")
+    )
     page = alice_client.get(response.url).content.decode()
     assert "2 problems to fix" in page
     assert "<code>email</code>" in page and "<code>unit_code</code>" in page

@@ -27,8 +27,9 @@ def _chart(client, org):
 
 
 def _unit(client, org, unit, **headers):
-    return client.get(reverse("people:org_chart_unit", kwargs={"org_slug": org.slug, "orgunit_id": unit.public_id}),
-                      **headers)
+    return client.get(
+        reverse("people:org_chart_unit", kwargs={"org_slug": org.slug, "orgunit_id": unit.public_id}), **headers
+    )
 
 
 def test_a_member_sees_the_top_of_the_tree_with_heads_and_counts(bob_client, org_a, tree):
@@ -41,8 +42,7 @@ def test_a_member_sees_the_top_of_the_tree_with_heads_and_counts(bob_client, org
 
 
 def test_names_are_links_to_records_only_for_hr(bob_client, alice_client, org_a, tree):
-    olly_url = reverse("people:employee_detail", kwargs={"org_slug": org_a.slug,
-                                                         "employee_id": tree["olly"].public_id})
+    olly_url = reverse("people:employee_detail", kwargs={"org_slug": org_a.slug, "employee_id": tree["olly"].public_id})
     assert olly_url not in _chart(bob_client, org_a).content.decode()
     assert olly_url in _chart(alice_client, org_a).content.decode()
     assert olly_url not in _unit(bob_client, org_a, tree["operations"]).content.decode()
@@ -50,8 +50,9 @@ def test_names_are_links_to_records_only_for_hr(bob_client, alice_client, org_a,
 
 
 def test_the_show_sub_units_link_works_with_and_without_htmx(bob_client, org_a, tree):
-    operations_url = reverse("people:org_chart_unit", kwargs={"org_slug": org_a.slug,
-                                                              "orgunit_id": tree["operations"].public_id})
+    operations_url = reverse(
+        "people:org_chart_unit", kwargs={"org_slug": org_a.slug, "orgunit_id": tree["operations"].public_id}
+    )
     html = _chart(bob_client, org_a).content.decode()
     assert f'href="{operations_url}"' in html and f'hx-get="{operations_url}"' in html
     assert "Show 1 sub-unit" in html

@@ -17,8 +17,14 @@ from apps.tests_support import factories
 def trio(org_a, unit_a):
     make = factories.EmployeeFactory
     return [
-        make(organization=org_a, unit=unit_a, first_name="Ada", last_name="Lovelace", staff_number="T1",
-             email="ada@alpha.test"),
+        make(
+            organization=org_a,
+            unit=unit_a,
+            first_name="Ada",
+            last_name="Lovelace",
+            staff_number="T1",
+            email="ada@alpha.test",
+        ),
         make(organization=org_a, unit=unit_a, first_name="Alan", last_name="Turing", staff_number="T2"),
         make(organization=org_a, unit=unit_a, first_name="Grace", last_name="Hopper", staff_number="T3"),
     ]
@@ -54,34 +60,44 @@ def test_the_training_form_lists_no_one_and_costs_the_same_for_many_people(alice
 
 def test_ticked_ids_and_typed_staff_numbers_are_the_attendees(alice_client, org_a, trio):
     ada, alan, grace = trio
-    response = alice_client.post(_url(org_a, "training_create"), {
-        "title": "Rating well", "held_on": "2026-03-01",
-        "attendees": [str(ada.public_id), str(alan.public_id)], "attendees_search": "t3, ada@alpha.test",
-    })
+    response = alice_client.post(
+        _url(org_a, "training_create"),
+        {
+            "title": "Rating well",
+            "held_on": "2026-03-01",
+            "attendees": [str(ada.public_id), str(alan.public_id)],
+            "attendees_search": "t3, ada@alpha.test",
+        },
+    )
     assert response.status_code == 302, response.content.decode()[:2000]
     assert _attendees(org_a) == ["T1", "T2", "T3"]
 
 
 def test_the_edit_form_shows_the_attendees_ticked_and_unticking_removes_them(alice_client, org_a, trio):
     ada, alan, grace = trio
-    alice_client.post(_url(org_a, "training_create"), {
-        "title": "Rating well", "held_on": "2026-03-01", "attendees": [str(ada.public_id), str(grace.public_id)],
-    })
+    alice_client.post(
+        _url(org_a, "training_create"),
+        {
+            "title": "Rating well",
+            "held_on": "2026-03-01",
+            "attendees": [str(ada.public_id), str(grace.public_id)],
+        },
+    )
     with tenant_scope(org_a):
         session = TrainingSession.objects.get(title="Rating well")
     url = _url(org_a, "training_edit", trainingsession_id=session.public_id)
     html = alice_client.get(url).content.decode()
     ticked = re.findall(r'<input type="checkbox" name="attendees" value="([^"]+)" checked> ([^<]+)</label>', html)
     assert sorted(label for _, label in ticked) == ["Hopper, Grace · T3", "Lovelace, Ada · T1"]
-    response = alice_client.post(url, {"title": "Rating well", "held_on": "2026-03-01",
-                                       "attendees": [str(grace.public_id)], "attendees_search": ""})
+    response = alice_client.post(
+        url,
+        {"title": "Rating well", "held_on": "2026-03-01", "attendees": [str(grace.public_id)], "attendees_search": ""},
+    )
     assert response.status_code == 302
     assert _attendees(org_a) == ["T3"]
 
 
-def test_an_unknown_staff_number_or_another_tenants_person_is_a_field_error(
-    alice_client, org_a, org_b, unit_b, trio
-):
+def test_an_unknown_staff_number_or_another_tenants_person_is_a_field_error(alice_client, org_a, org_b, unit_b, trio):
     with tenant_scope(org_b):
         stranger = factories.EmployeeFactory(organization=org_b, unit=unit_b, staff_number="Z9")
     ada = trio[0]
@@ -90,15 +106,21 @@ def test_an_unknown_staff_number_or_another_tenants_person_is_a_field_error(
         {"attendees": [str(ada.public_id), str(stranger.public_id)]},
         {"attendees": ["not-a-uuid"]},
     ):
-        response = alice_client.post(_url(org_a, "training_create"), {"title": "Rating well", "held_on": "2026-03-01",
-                                                                     **data})
+        response = alice_client.post(
+            _url(org_a, "training_create"), {"title": "Rating well", "held_on": "2026-03-01", **data}
+        )
         assert response.status_code == 200, data
         form = response.context["form"]
         assert list(form.errors) == ["attendees"], data
-    response = alice_client.post(_url(org_a, "training_create"), {
-        "title": "Rating well", "held_on": "2026-03-01", "attendees": [str(ada.public_id)],
-        "attendees_search": "T2 nobody Z9",
-    })
+    response = alice_client.post(
+        _url(org_a, "training_create"),
+        {
+            "title": "Rating well",
+            "held_on": "2026-03-01",
+            "attendees": [str(ada.public_id)],
+            "attendees_search": "T2 nobody Z9",
+        },
+    )
     html = response.content.decode()
     assert "No one to choose here has the staff number or e-mail address “nobody”, “Z9”" in html
     # What was ticked stays ticked and what was typed stays typed.

@@ -31,7 +31,11 @@ def _form(org, data):
 @pytest.fixture
 def dana(org_a, unit_a):
     return factories.EmployeeFactory(
-        organization=org_a, unit=unit_a, first_name="Dana", last_name="Scully", staff_number="X-51",
+        organization=org_a,
+        unit=unit_a,
+        first_name="Dana",
+        last_name="Scully",
+        staff_number="X-51",
         email="dana.scully@alpha.test",
     )
 
@@ -42,7 +46,7 @@ def _edit_url(org, employee):
 
 def _field_html(html, name):
     start = html.index(f'<label for="id_{name}"')
-    return html[start:html.index("</div>\n", html.index('class="person-picker"', start))]
+    return html[start : html.index("</div>\n", html.index('class="person-picker"', start))]
 
 
 # --- Rendering ----------------------------------------------------------------------------------
@@ -56,7 +60,9 @@ def test_the_employee_form_renders_a_picker_per_person_field_and_no_options_of_p
         bob_e.countersigning_officer_override = dana
         bob_e.save()
     html = alice_client.get(_edit_url(org_a, bob_e)).content.decode()
-    assert not [option for option in re.findall(r"<option[^>]*>[^<]*", html) if "Scully" in option or "Example" in option]
+    assert not [
+        option for option in re.findall(r"<option[^>]*>[^<]*", html) if "Scully" in option or "Example" in option
+    ]
     manager = _field_html(html, "manager")
     # The label points at the visible box, which is the combobox and shows the chosen person.
     assert 'type="search" name="manager_search" value="Example, Alice · ' in manager
@@ -78,10 +84,18 @@ def test_the_employee_form_renders_a_picker_per_person_field_and_no_options_of_p
 def test_an_error_stays_at_the_field_and_the_box_points_at_it(alice_client, org_a, unit_a, bob):
     with tenant_scope(org_a):
         bob_e = bob.employments.get()
-    response = alice_client.post(_edit_url(org_a, bob_e), {
-        "staff_number": bob_e.staff_number, "first_name": "Bob", "last_name": "Example", "email": bob_e.email,
-        "unit": unit_a.public_id, "manager": "", "manager_search": "Nobody by this name",
-    })
+    response = alice_client.post(
+        _edit_url(org_a, bob_e),
+        {
+            "staff_number": bob_e.staff_number,
+            "first_name": "Bob",
+            "last_name": "Example",
+            "email": bob_e.email,
+            "unit": unit_a.public_id,
+            "manager": "",
+            "manager_search": "Nobody by this name",
+        },
+    )
     assert response.status_code == 200
     manager = _field_html(response.content.decode(), "manager")
     assert 'aria-describedby="id_manager_helptext id_manager_error"' in manager
@@ -180,8 +194,15 @@ def test_a_person_outside_the_fields_queryset_is_a_field_error(org_a, unit_a, da
 def test_without_javascript_a_staff_number_or_email_typed_in_the_box_resolves(org_a, bob, dana):
     with tenant_scope(org_a):
         bob_e = bob.employments.get()
-        for typed in ("X-51", "x-51", "  X-51 ", "dana.scully@alpha.test", "DANA.SCULLY@alpha.test",
-                      "Scully, Dana · X-51", "Whatever it said · X-51"):
+        for typed in (
+            "X-51",
+            "x-51",
+            "  X-51 ",
+            "dana.scully@alpha.test",
+            "DANA.SCULLY@alpha.test",
+            "Scully, Dana · X-51",
+            "Whatever it said · X-51",
+        ):
             # The hidden input still holds the person shown when the page was rendered.
             form = _form(org_a, {"person": str(bob_e.public_id), "person_search": typed})
             assert form.is_valid(), (typed, form.errors)
@@ -240,9 +261,16 @@ def test_every_person_field_of_people_goals_and_committees_is_a_picker():
                         assert isinstance(field.widget, PersonPickerWidget), (form_class, name)
                         found.append(f"{form_class.__name__}.{name}")
     assert set(found) >= {
-        "UnitForm.head", "EmployeeForm.manager", "EmployeeForm.appraising_officer_override",
-        "EmployeeForm.countersigning_officer_override", "GoalForm.employee", "GoalForm.owner",
-        "MemberForm.employee", "GrantForm.employee", "IssueForm.owner", "TrainingForm.trainer",
+        "UnitForm.head",
+        "EmployeeForm.manager",
+        "EmployeeForm.appraising_officer_override",
+        "EmployeeForm.countersigning_officer_override",
+        "GoalForm.employee",
+        "GoalForm.owner",
+        "MemberForm.employee",
+        "GrantForm.employee",
+        "IssueForm.owner",
+        "TrainingForm.trainer",
     }
     assert isinstance(committee_forms.TrainingForm.base_fields["attendees"].widget, PeoplePickerWidget)
     assert goal_forms.GoalForm.base_fields["employee"].widget.scope == "team"

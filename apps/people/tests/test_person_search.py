@@ -27,14 +27,39 @@ def _labels(response):
 def people(org_a, unit_a):
     make = factories.EmployeeFactory
     return {
-        "jane": make(organization=org_a, unit=unit_a, first_name="Jane", last_name="Smith", staff_number="E100",
-                     email="j.smith@alpha.test"),
-        "john": make(organization=org_a, unit=unit_a, first_name="John", last_name="Smithers", staff_number="E101",
-                     email="johnny@alpha.test"),
-        "gone": make(organization=org_a, unit=unit_a, first_name="Adam", last_name="Smirnov", staff_number="E102",
-                     email="adam.s@alpha.test", is_active=False),
-        "mary": make(organization=org_a, unit=unit_a, first_name="Mary", last_name="Jones", staff_number="E200",
-                     email="smile@alpha.test"),
+        "jane": make(
+            organization=org_a,
+            unit=unit_a,
+            first_name="Jane",
+            last_name="Smith",
+            staff_number="E100",
+            email="j.smith@alpha.test",
+        ),
+        "john": make(
+            organization=org_a,
+            unit=unit_a,
+            first_name="John",
+            last_name="Smithers",
+            staff_number="E101",
+            email="johnny@alpha.test",
+        ),
+        "gone": make(
+            organization=org_a,
+            unit=unit_a,
+            first_name="Adam",
+            last_name="Smirnov",
+            staff_number="E102",
+            email="adam.s@alpha.test",
+            is_active=False,
+        ),
+        "mary": make(
+            organization=org_a,
+            unit=unit_a,
+            first_name="Mary",
+            last_name="Jones",
+            staff_number="E200",
+            email="smile@alpha.test",
+        ),
     }
 
 
@@ -63,16 +88,21 @@ def test_only_hr_finds_people_by_email(alice_client, bob_client, org_a, people):
     assert _labels(alice_client.get(_url(org_a, q="johnny"))) == ["Smithers, John · E101"]
     assert _labels(bob_client.get(_url(org_a, q="johnny"))) == []
     assert _labels(alice_client.get(_url(org_a, q="smi"))) == [
-        "Jones, Mary · E200", "Smith, Jane · E100", "Smithers, John · E101",  # Mary is smile@…
+        "Jones, Mary · E200",
+        "Smith, Jane · E100",
+        "Smithers, John · E101",  # Mary is smile@…
     ]
 
 
 def test_the_scope_decides_who_is_suggested_and_active_people_come_first(bob_client, org_a, people):
     assert _labels(bob_client.get(_url(org_a, q="sm", scope="active"))) == [
-        "Smith, Jane · E100", "Smithers, John · E101",
+        "Smith, Jane · E100",
+        "Smithers, John · E101",
     ]
     assert _labels(bob_client.get(_url(org_a, q="sm", scope="all"))) == [
-        "Smith, Jane · E100", "Smithers, John · E101", "Smirnov, Adam · E102 (inactive)",
+        "Smith, Jane · E100",
+        "Smithers, John · E101",
+        "Smirnov, Adam · E102 (inactive)",
     ]
     with tenant_scope(org_a):
         people["john"].user = factories.UserFactory(email="john@alpha.test")
@@ -97,7 +127,8 @@ def test_it_leaves_out_the_excluded_person(bob_client, org_a, people):
     url = _url(org_a, q="smi", exclude=people["jane"].public_id)
     assert _labels(bob_client.get(url)) == ["Smithers, John · E101"]
     assert _labels(bob_client.get(_url(org_a, q="smi", exclude="junk"))) == [
-        "Smith, Jane · E100", "Smithers, John · E101",
+        "Smith, Jane · E100",
+        "Smithers, John · E101",
     ]
 
 
@@ -130,8 +161,14 @@ def test_odd_input_is_no_error(bob_client, org_a, people):
 
 def test_another_organisations_people_never_appear(alice_client, org_a, org_b, unit_b, people):
     with tenant_scope(org_b):
-        factories.EmployeeFactory(organization=org_b, unit=unit_b, first_name="Jane", last_name="Smith",
-                                  staff_number="E100", email="jane@beta.test")
+        factories.EmployeeFactory(
+            organization=org_b,
+            unit=unit_b,
+            first_name="Jane",
+            last_name="Smith",
+            staff_number="E100",
+            email="jane@beta.test",
+        )
     for scope in ("active", "all", "users", "team"):
         labels = _labels(alice_client.get(_url(org_a, q="jane+smith", scope=scope)))
         assert labels in ([], ["Smith, Jane · E100"]), scope
@@ -158,8 +195,9 @@ def test_the_answer_costs_the_same_queries_however_many_match(bob_client, org_a,
     few = {scope: queries("smi", scope) for scope in ("active", "team")}
     with tenant_scope(org_a):
         for _ in range(30):
-            factories.EmployeeFactory(organization=org_a, unit=factories.OrgUnitFactory(organization=org_a),
-                                      last_name="Smithson")
+            factories.EmployeeFactory(
+                organization=org_a, unit=factories.OrgUnitFactory(organization=org_a), last_name="Smithson"
+            )
     assert {scope: queries("smi", scope) for scope in ("active", "team")} == few
 
 

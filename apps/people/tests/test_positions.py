@@ -21,8 +21,9 @@ def _url(org, name, **kwargs):
 def test_it_creates_a_position_and_records_it(org_a, unit_a, alice, hr):
     with tenant_scope(org_a):
         grade = factories.GradeFactory(organization=org_a)
-        position = position_create(actor=alice, membership=hr, title="Accountant", code="ACC-1", unit=unit_a,
-                                   grade=grade)
+        position = position_create(
+            actor=alice, membership=hr, title="Accountant", code="ACC-1", unit=unit_a, grade=grade
+        )
         assert (position.unit, position.grade) == (unit_a, grade)
         assert AuditEvent.objects.filter(action="position.created", object_id=position.public_id).exists()
 
@@ -71,14 +72,16 @@ def test_a_bad_filter_value_is_ignored_not_a_500(alice_client, org_a):
 def test_hr_creates_and_edits_a_position_through_the_forms(alice_client, org_a, unit_a):
     form_page = alice_client.get(_url(org_a, "position_create") + f"?unit={unit_a.public_id}")
     assert form_page.context["form"].initial["unit"] == unit_a
-    response = alice_client.post(_url(org_a, "position_create"),
-                                 {"title": "Analyst", "unit": unit_a.public_id, "is_active": "on"})
+    response = alice_client.post(
+        _url(org_a, "position_create"), {"title": "Analyst", "unit": unit_a.public_id, "is_active": "on"}
+    )
     assert response.status_code == 302
     with tenant_scope(org_a):
         position = Position.objects.get(title="Analyst")
-    response = alice_client.post(_url(org_a, "position_edit", position_id=position.public_id),
-                                 {"title": "Senior Analyst", "code": "AN-2", "unit": unit_a.public_id,
-                                  "is_active": "on"})
+    response = alice_client.post(
+        _url(org_a, "position_edit", position_id=position.public_id),
+        {"title": "Senior Analyst", "code": "AN-2", "unit": unit_a.public_id, "is_active": "on"},
+    )
     assert response.status_code == 302
     with tenant_scope(org_a):
         position.refresh_from_db()

@@ -44,8 +44,15 @@ def test_it_refuses_to_put_a_unit_under_its_own_child(org_a, unit_a, alice, hr):
     with tenant_scope(org_a):
         child = _create(hr, alice, parent=unit_a)
         with pytest.raises(ValidationError) as caught:
-            unit_update(actor=alice, membership=hr, unit=unit_a, code=unit_a.code, name=unit_a.name,
-                        kind=unit_a.kind, parent=child)
+            unit_update(
+                actor=alice,
+                membership=hr,
+                unit=unit_a,
+                code=unit_a.code,
+                name=unit_a.name,
+                kind=unit_a.kind,
+                parent=child,
+            )
         assert "parent" in caught.value.message_dict
         unit_a.refresh_from_db()
         assert unit_a.parent_id is None
@@ -55,8 +62,15 @@ def test_moving_a_unit_moves_its_subtree(org_a, unit_a, alice, hr):
     with tenant_scope(org_a):
         division = _create(hr, alice, code="DIV", name="Division")
         team = _create(hr, alice, code="TEAM", name="Team", parent=division)
-        unit_update(actor=alice, membership=hr, unit=division, code="DIV", name="Division",
-                    kind=UnitKind.DIVISION, parent=unit_a)
+        unit_update(
+            actor=alice,
+            membership=hr,
+            unit=division,
+            code="DIV",
+            name="Division",
+            kind=UnitKind.DIVISION,
+            parent=unit_a,
+        )
         team.refresh_from_db()
         division.refresh_from_db()
         assert team.path.startswith(unit_a.path + division.path[-11:])
@@ -67,8 +81,15 @@ def test_moving_a_unit_moves_its_subtree(org_a, unit_a, alice, hr):
 
 def test_it_refuses_to_close_a_unit_that_still_has_people(org_a, unit_a, alice, hr):
     with tenant_scope(org_a), pytest.raises(ValidationError) as caught:
-        unit_update(actor=alice, membership=hr, unit=unit_a, code=unit_a.code, name=unit_a.name,
-                    kind=unit_a.kind, is_active=False)
+        unit_update(
+            actor=alice,
+            membership=hr,
+            unit=unit_a,
+            code=unit_a.code,
+            name=unit_a.name,
+            kind=unit_a.kind,
+            is_active=False,
+        )
     assert "is_active" in caught.value.message_dict
 
 

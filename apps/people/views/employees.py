@@ -128,9 +128,7 @@ def employee_reactivate(request, employee_id):
 
 def _change_status(request, employee_id, *, deactivate: bool):
     require_people_manager(request.membership)
-    employee = get_object_or_404(
-        Employee.objects.select_related("unit", "position", "manager"), public_id=employee_id
-    )
+    employee = get_object_or_404(Employee.objects.select_related("unit", "position", "manager"), public_id=employee_id)
     data = request.POST if request.method == "POST" else None
     form = DeactivateForm(data, employee=employee) if deactivate else ConfirmForm(data)
     if request.method == "POST" and form.is_valid():
@@ -144,7 +142,9 @@ def _change_status(request, employee_id, *, deactivate: bool):
             if deactivate:
                 successor = form.cleaned_data["successor"]
                 handed = f" {successor.full_name} takes over their duties." if successor else ""
-                messages.success(request, f"{employee.full_name} is deactivated and can no longer sign in here.{handed}")
+                messages.success(
+                    request, f"{employee.full_name} is deactivated and can no longer sign in here.{handed}"
+                )
             else:
                 messages.success(request, f"{employee.full_name} is active again and can sign in here.")
             return redirect(org_reverse("people:employee_detail", request.organization, employee_id=employee.public_id))

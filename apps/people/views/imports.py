@@ -31,8 +31,11 @@ def import_start(request):
             upload = form.cleaned_data["file"]
             try:
                 csv_import = imports.csv_import_preview(
-                    actor=request.user, membership=request.membership, kind=form.cleaned_data["kind"],
-                    file_name=upload.name, raw=upload.read(),
+                    actor=request.user,
+                    membership=request.membership,
+                    kind=form.cleaned_data["kind"],
+                    file_name=upload.name,
+                    raw=upload.read(),
                 )
             except ValidationError as exc:
                 form.add_error(None, exc)
@@ -47,11 +50,15 @@ def import_start(request):
         .defer("content", "errors")  # a kept file can be megabytes; the list needs none of it
         .order_by("-created_at")[:RECENT_IMPORTS]
     )
-    return render(request, "people/import/start.html", {
-        "form": form,
-        "formats": _formats(request),
-        "recent": recent,
-    })
+    return render(
+        request,
+        "people/import/start.html",
+        {
+            "form": form,
+            "formats": _formats(request),
+            "recent": recent,
+        },
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -62,8 +69,7 @@ def import_review(request, csvimport_id):
     )
     if request.method == "POST":
         before = csv_import.status
-        csv_import = imports.csv_import_apply(actor=request.user, membership=request.membership,
-                                              csv_import=csv_import)
+        csv_import = imports.csv_import_apply(actor=request.user, membership=request.membership, csv_import=csv_import)
         _tell_outcome(request, before, csv_import)
         return redirect(_review_url(request, csv_import))
 
@@ -115,18 +121,27 @@ def _figures(csv_import) -> list[tuple[str, int]]:
     if csv_import.status == CsvImport.Status.APPLIED:
         done = summary.get("applied", {})
         labels = [
-            ("created", "created"), ("updated", "updated"), ("unchanged", "unchanged"),
-            ("moved_with_parent", "sub-units moved along"), ("new_positions", "new posts"),
-            ("new_accounts", "new sign-in accounts"), ("new_memberships", "new members"),
-            ("unit_heads_set", "unit heads set"), ("unit_heads_cleared", "unit heads cleared"),
+            ("created", "created"),
+            ("updated", "updated"),
+            ("unchanged", "unchanged"),
+            ("moved_with_parent", "sub-units moved along"),
+            ("new_positions", "new posts"),
+            ("new_accounts", "new sign-in accounts"),
+            ("new_memberships", "new members"),
+            ("unit_heads_set", "unit heads set"),
+            ("unit_heads_cleared", "unit heads cleared"),
         ]
         return [(label, done[key]) for key, label in labels if done.get(key) or key in ("created", "updated")]
     if csv_import.errors:
         # What a file with errors would do is guesswork: show its size and what to fix.
         return [("rows", csv_import.row_count), ("problems", len(csv_import.errors))]
     labels = [
-        ("rows", "rows"), ("to_create", "to create"), ("to_update", "to update"), ("unchanged", "unchanged"),
-        ("new_positions", "new posts"), ("new_accounts", "new sign-in accounts"),
+        ("rows", "rows"),
+        ("to_create", "to create"),
+        ("to_update", "to update"),
+        ("unchanged", "unchanged"),
+        ("new_positions", "new posts"),
+        ("new_accounts", "new sign-in accounts"),
     ]
     return [(label, summary[key]) for key, label in labels if key in summary]
 
@@ -135,12 +150,18 @@ def _tell_outcome(request, before: str, csv_import) -> None:
     Status = CsvImport.Status
     if csv_import.status == Status.APPLIED and before == Status.READY:
         done = csv_import.summary.get("applied", {})
-        messages.success(request, f"Imported {csv_import.row_count} rows from {csv_import.file_name}: "
-                                  f"{done.get('created', 0)} created, {done.get('updated', 0)} updated.")
+        messages.success(
+            request,
+            f"Imported {csv_import.row_count} rows from {csv_import.file_name}: "
+            f"{done.get('created', 0)} created, {done.get('updated', 0)} updated.",
+        )
     elif csv_import.status == Status.APPLIED:
         messages.info(request, "This file has already been imported; nothing was written again.")
     elif before == Status.READY:
-        messages.error(request, "The organisation has changed since the preview and the file now has the "
-                                "problems listed below. Nothing was imported.")
+        messages.error(
+            request,
+            "The organisation has changed since the preview and the file now has the "
+            "problems listed below. Nothing was imported.",
+        )
     else:
         messages.error(request, "This file has problems; nothing was imported. Upload a corrected file.")

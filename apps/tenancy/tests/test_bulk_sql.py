@@ -23,7 +23,11 @@ def test_each_row_gets_its_own_values_and_nulls(org_a, unit_a):
         assert update_rows(OrgUnit, [unit_a, other], ["name", "is_active", "parent"], organization=org_a) == 2
         rows = {u.pk: u for u in OrgUnit.objects.filter(pk__in=[unit_a.pk, other.pk])}
     assert (rows[unit_a.pk].name, rows[unit_a.pk].is_active) == ("Alpha Head Office", False)
-    assert (rows[other.pk].name, rows[other.pk].parent_id, rows[other.pk].is_active) == ("Alpha Sales & Service", None, True)
+    assert (rows[other.pk].name, rows[other.pk].parent_id, rows[other.pk].is_active) == (
+        "Alpha Sales & Service",
+        None,
+        True,
+    )
 
 
 def test_rows_of_another_organisation_are_never_touched(org_a, unit_a, unit_b):
@@ -43,8 +47,12 @@ def test_plain_values_update_like_objects_and_no_rows_is_no_statement(org_a, uni
     assert update_values_sql(OrgUnit, [], ["name"], organization=org_a) is None
     with tenant_scope(org_a):
         write_together(
-            OrgUnit, [update_values_sql(OrgUnit, [(unit_a.pk, "By value"), (unit_b.pk, "Not Beta's")], ["name"],
-                                        organization=org_a)]
+            OrgUnit,
+            [
+                update_values_sql(
+                    OrgUnit, [(unit_a.pk, "By value"), (unit_b.pk, "Not Beta's")], ["name"], organization=org_a
+                )
+            ],
         )
     unit_a.refresh_from_db()
     unit_b.refresh_from_db()

@@ -44,8 +44,9 @@ def department_codes(divisions: int = 10, departments_per_division: int = 10) ->
     return [f"D{d:02d}-{p:02d}" for d in range(divisions) for p in range(departments_per_division)]
 
 
-def employees_csv(rows: int, unit_codes: list[str], grade_code: str, *, prefix="B", seed: int = 7,
-                  surname_suffix: str = "") -> str:
+def employees_csv(
+    rows: int, unit_codes: list[str], grade_code: str, *, prefix="B", seed: int = 7, surname_suffix: str = ""
+) -> str:
     """`rows` people in a reporting tree ten wide (about four levels deep), spread over the
     units, rows shuffled so many managers come after their reports."""
     rng = random.Random(seed)
@@ -83,8 +84,12 @@ class Command(BaseCommand):
                 self._run(membership, admin, "units", units_csv())
                 employees = employees_csv(rows, department_codes(), "P3")
                 self._run(membership, admin, "employees", employees)
-                self._run(membership, admin, "employees", employees_csv(rows, department_codes(), "P3",
-                                                                         surname_suffix="-Smith"))
+                self._run(
+                    membership,
+                    admin,
+                    "employees",
+                    employees_csv(rows, department_codes(), "P3", surname_suffix="-Smith"),
+                )
             if not keep:
                 transaction.set_rollback(True)
         self.stdout.write("Kept the organisation " + slug if keep else "Rolled back: nothing was kept.")
@@ -92,8 +97,9 @@ class Command(BaseCommand):
     def _run(self, membership, actor, kind, text):
         raw = text.encode()
         started = time.perf_counter()
-        csv_import = imports.csv_import_preview(actor=actor, membership=membership, kind=kind,
-                                                file_name=f"{kind}.csv", raw=raw)
+        csv_import = imports.csv_import_preview(
+            actor=actor, membership=membership, kind=kind, file_name=f"{kind}.csv", raw=raw
+        )
         previewed = time.perf_counter()
         csv_import = imports.csv_import_apply(actor=actor, membership=membership, csv_import=csv_import)
         applied = time.perf_counter()
