@@ -10,7 +10,7 @@ check-in history drawn as server-rendered SVG (no chart library, no JavaScript).
 """
 
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django import template
 from django.utils import timezone
@@ -32,6 +32,9 @@ STATUS_BADGE_CLASSES = {
 }
 
 
+_TENTH = Decimal("0.1")
+
+
 def _clamp(value) -> Decimal:
     value = Decimal(value or 0)
     return max(Decimal("0"), min(Decimal("100"), value))
@@ -45,10 +48,11 @@ def _plain(value: Decimal) -> str:
 
 @register.filter
 def pct(value) -> str:
-    """A percentage for people: "45.5%", or a dash when there is none."""
+    """A percentage for people, to one decimal at most: "45.5%", "48.2%" for a rolled-up
+    48.16, "100%"; a dash when there is none. The stored value keeps its two decimals."""
     if value is None or value == "":
         return "—"
-    return f"{_plain(Decimal(value))}%"
+    return f"{_plain(Decimal(value).quantize(_TENTH, rounding=ROUND_HALF_UP))}%"
 
 
 @register.filter

@@ -1,4 +1,5 @@
 import re
+from decimal import Decimal
 
 import pytest
 from django.db import connection
@@ -6,6 +7,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from apps.goals.models import GoalLevel
+from apps.goals.templatetags.goal_tags import pct
 from apps.tenancy.scoping import tenant_scope
 from apps.tests_support import factories
 from apps.tests_support.caching import forget_cached_reads
@@ -154,3 +156,11 @@ def test_the_cascade_costs_the_same_queries_however_many_goals(who, org_a, casca
                 unit=cascade["sales"],
             )
     assert (_queries(client, top), _queries(client, node)) == before
+
+
+@pytest.mark.parametrize(
+    ("stored", "shown"),
+    [("48.16", "48.2%"), ("49.80", "49.8%"), ("100.00", "100%"), ("0.04", "0%"), ("66.65", "66.7%"), (None, "—")],
+)
+def test_percentages_read_to_one_decimal_at_most(stored, shown):
+    assert pct(None if stored is None else Decimal(stored)) == shown
