@@ -47,14 +47,30 @@ def tree(org_a, alice, bob):
     return {"org": org_a, "hr": alice, "parent": parent, "children": children}
 
 
-def _check_in(tree, goal, percentage, outcome, key):
-    try:
-        with tenant_scope(tree["org"]):
-            checkin_record(actor=actor_for(tree["hr"], tree["org"]), goal=goal, percentage=percentage)
-    except Exception as error:  # the test looks at it
-        outcome[key] = error
-    finally:
-        connection.close()
+def _start(tree, outcome, key, call) -> threading.Thread:
+    """`call()` on a database connection of its own, in the organisation's scope; what it
+    returns, or the error it raises, lands in outcome[key]."""
+
+    def run():
+        try:
+            with tenant_scope(tree["org"]):
+                outcome[key] = call()
+        except Exception as error:  # the test looks at it
+            outcome[key] = error
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    return thread
+
+
+def _check_in(tree, goal, percentage):
+    return lambda: checkin_record(actor=actor_for(tree["hr"], tree["org"]), goal=goal, percentage=percentage)
+
+
+def _errors(outcome) -> dict:
+    return {key: value for key, value in outcome.items() if isinstance(value, Exception)}
 
 
 def _waiting_on_a_lock(seconds=10) -> bool:
@@ -86,8 +102,7 @@ def _held_check_in(tree, goal, percentage, outcome, monkeypatch):
         return changed
 
     monkeypatch.setattr(checkins, "refresh_upwards", held)
-    thread = threading.Thread(target=_check_in, args=(tree, goal, percentage, outcome, "first"))
-    thread.start()
+    thread = _start(tree, outcome, "first", _check_in(tree, goal, percentage))
     assert holding.wait(10), "the first check-in never rolled up"
     return thread, release
 
@@ -96,8 +111,7 @@ def test_sibling_check_ins_at_once_both_count_in_the_parent(tree, monkeypatch):
     first, second = tree["children"]
     outcome = {}
     one, release = _held_check_in(tree, first, Decimal("80"), outcome, monkeypatch)
-    two = threading.Thread(target=_check_in, args=(tree, second, Decimal("40"), outcome, "second"))
-    two.start()
+    two = _start(tree, outcome, "second", _check_in(tree, second, Decimal("40")))
     try:
         # The second check-in waits for the first's transaction, where it would otherwise have
         # averaged the parent from the first target's old 10 % already.
@@ -106,7 +120,7 @@ def test_sibling_check_ins_at_once_both_count_in_the_parent(tree, monkeypatch):
         release.set()
         one.join(10)
         two.join(10)
-    assert outcome == {}
+    assert _errors(outcome) == {}
     with tenant_scope(tree["org"]):
         progress = {g.pk: g.progress for g in Goal.objects.filter(pk__in=[tree["parent"].pk, first.pk, second.pk])}
     assert progress == {first.pk: Decimal("80.00"), second.pk: Decimal("40.00"), tree["parent"].pk: Decimal("60.00")}
@@ -135,39 +149,32 @@ def test_check_ins_of_one_period_under_other_goals_do_not_wait(tree, org_a, alic
     finally:
         release.set()
         one.join(10)
-    assert outcome == {}
+    assert _errors(outcome) == {}
     with tenant_scope(org_a):
         assert Goal.objects.get(pk=elsewhere.pk).progress == Decimal("30.00")
 
 
 def test_closing_the_period_waits_for_a_check_in_under_way(tree, org_a, alice, monkeypatch):
     first = tree["children"][0]
-    outcome, closed = {}, {}
-
-    def close():
-        try:
-            with tenant_scope(org_a):
-                hr = actor_for(alice, org_a)
-                closed["period"] = period_set_closed(
-                    actor=alice, membership=hr.membership, period=first.period, closed=True
-                )
-        except Exception as error:  # the test looks at it
-            closed["error"] = error
-        finally:
-            connection.close()
-
+    with tenant_scope(org_a):
+        hr = actor_for(alice, org_a)
+    outcome = {}
     one, release = _held_check_in(tree, first, Decimal("80"), outcome, monkeypatch)
-    closing = threading.Thread(target=close)
-    closing.start()
+    closing = _start(
+        tree,
+        outcome,
+        "closed",
+        lambda: period_set_closed(actor=alice, membership=hr.membership, period=first.period, closed=True),
+    )
     try:
         assert _waiting_on_a_lock(), "the close never waited for the check-in"
     finally:
         release.set()
         one.join(10)
         closing.join(10)
-    assert outcome == {} and "error" not in closed
+    assert _errors(outcome) == {}
     with tenant_scope(org_a):
-        assert closed["period"].is_closed
+        assert outcome["closed"].is_closed
         assert Goal.objects.get(pk=first.pk).progress == Decimal("80.00")
         # A check-in after the close is refused.
         with pytest.raises(ValidationError):
