@@ -21,6 +21,7 @@ tenant_patterns = [
     path("committees/", include("apps.committees.urls")),
     path("appeals/", include("apps.appeals.urls")),
     path("moderation/", include("apps.committees.urls_moderation")),
+    path("reports/", include("apps.reports.urls")),
 ]
 
 urlpatterns = [

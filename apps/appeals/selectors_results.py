@@ -2,18 +2,17 @@
 standard and flagged for counselling (the lowest levels), and which appeals are outstanding.
 
 A cycle may assess with several templates, each with its own frozen scale, so the top and
-bottom levels are read per template: on a scale of five levels or more the two highest and the
-two lowest, on a shorter scale the highest and the lowest. Three queries in all, whatever the
+bottom levels are read per template (cycles.scoring.scale_bands). Three queries in all, whatever the
 number of appraisals: the cycle's templates, then one per list (appeals outstanding included).
 """
 
-from decimal import Decimal
 from functools import reduce
 from operator import or_
 
 from django.db.models import Exists, OuterRef, Q
 
 from apps.cycles.models import Appraisal, AppraisalState, CycleTemplate
+from apps.cycles.scoring import scale_bands
 
 from .models import Appeal, AppealState
 
@@ -22,12 +21,9 @@ FINAL = (AppraisalState.COUNTERSIGNED, AppraisalState.RELEASED, AppraisalState.A
 
 
 def band_labels(snapshot: dict) -> tuple[list[str], list[str]]:
-    """The labels of the top and the bottom levels of a frozen scale."""
-    levels = sorted(snapshot.get("scale", {}).get("levels", []), key=lambda level: Decimal(level["value"]))
-    if len(levels) < 2:
-        return [], []
-    width = 2 if len(levels) >= 5 else 1
-    return [level["label"] for level in levels[-width:]], [level["label"] for level in levels[:width]]
+    """The labels of the top and the bottom levels of a frozen scale (lowest first)."""
+    top, bottom = scale_bands(snapshot)
+    return [level["label"] for level in reversed(top)], [level["label"] for level in reversed(bottom)]
 
 
 def _by_levels(cycle, bands: dict[int, list[str]]):

@@ -70,3 +70,17 @@ def overall_level(snapshot: dict, score: Decimal | None) -> dict | None:
         if score >= Decimal(level["band_from"]):
             return level
     return levels[-1] if levels else None
+
+
+def scale_bands(snapshot: dict) -> tuple[list[dict], list[dict]]:
+    """The frozen scale's top and bottom levels (dicts, highest first): on a scale of five levels
+    or more the two highest and the two lowest, on a shorter one the highest and the lowest.
+    The top ones are recognised; the bottom ones are below standard (results), and a competency
+    rated there is one to develop (training needs)."""
+    levels = sorted(
+        snapshot.get("scale", {}).get("levels", []), key=lambda level: Decimal(level["value"]), reverse=True
+    )
+    if len(levels) < 2:
+        return [], []
+    width = 2 if len(levels) >= 5 else 1
+    return levels[:width], levels[-width:]

@@ -8,6 +8,8 @@ from django.views.decorators.http import require_POST
 from guardian.shortcuts import get_users_with_perms
 
 from apps.common.forms import call_service
+from apps.reports.permissions import TRAINING_PLANNERS, can_see_training_needs
+from apps.reports.selectors_training import cycles_with_needs
 from apps.tenancy.permissions import require_hr_admin
 from apps.tenancy.urls_helpers import org_reverse
 
@@ -63,6 +65,13 @@ def committee_detail(request, committee_id):
             sessions=list(committee.training_sessions.annotate(n=Count("attendance")).order_by("-held_on")[:5]),
             draft_status=ReportStatus.DRAFT,
         )
+    if (
+        context["can_read"]
+        and committee.kind in TRAINING_PLANNERS
+        and can_see_training_needs(employee=request.employee, membership=request.membership)
+    ):
+        # The groups that plan training reach each cycle's training needs from here.
+        context["training_cycles"] = cycles_with_needs()
     if context["can_manage"]:
         context.update(member_form=MemberForm(), grant_form=GrantForm(), grants=_grants(committee))
     return render(request, "committees/detail.html", context)
