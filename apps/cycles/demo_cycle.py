@@ -126,10 +126,21 @@ ACHIEVEMENTS = [
     "Achieved most of it: {title}. Two items slipped a month because of the system change in spring.",
     "Fully achieved: {title}, with the results reported in the monthly reviews.",
 ]
+# What appraisees write in the written sections, one of each list by the appraisal: varied, so
+# the training needs report has different needs to roll up.
 SECTION_TEXTS = {
-    SectionKind.TRAINING_NEEDS: "A course in data analysis, and shadowing a colleague in the planning team.",
-    SectionKind.CAREER: "I would like to take on a team lead role within two years, ideally in operations.",
-    SectionKind.GENERAL_COMMENTS: "",
+    SectionKind.TRAINING_NEEDS: [
+        "A course in data analysis, and shadowing a colleague in the planning team.",
+        "Project management training before I lead the next rollout.",
+        "Presentation skills: I present to customers more often now.",
+        "The advanced spreadsheet course, and time with finance on budgeting.",
+        "Coaching on giving feedback, as I now supervise two new colleagues.",
+    ],
+    SectionKind.CAREER: [
+        "I would like to take on a team lead role within two years, ideally in operations.",
+        "I would like a rotation to another department to broaden my experience.",
+        "I am happy in my post and would like to grow as a specialist in it.",
+    ],
 }
 
 
@@ -346,7 +357,8 @@ def _write_self_assessment(appraisal: Appraisal, appraisee: Person, *, share: fl
         elif share >= 1 and f.kind == "competency_rating":
             values[f.name] = "4" if number % 2 else "3"
         elif share >= 1 and f.kind == "section_text" and SECTION_TEXTS.get(kinds.get(f.section_key)):
-            values[f.name] = SECTION_TEXTS[kinds[f.section_key]]
+            texts = SECTION_TEXTS[kinds[f.section_key]]
+            values[f.name] = texts[appraisal.pk % len(texts)]
     service = self_assessment_submit if submit else self_assessment_save
     service(**appraisee.kwargs(), appraisal=appraisal, values=values, expected_version=_version(appraisal))
 
