@@ -1,4 +1,5 @@
-"""The reports' filters, read from the query string."""
+"""The reports' filters: the page reads the query string itself (views_training), so a stale
+or foreign unit id shows the default rather than an error; the form draws the choice."""
 
 from django import forms
 
@@ -13,7 +14,3 @@ class UnitFilterForm(forms.Form):
     def __init__(self, *args, units, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = units
-
-    def chosen_unit(self):
-        """The chosen unit, or None: an unknown or stale id in a bookmarked URL filters nothing."""
-        return self.cleaned_data.get("unit") if self.is_valid() else None

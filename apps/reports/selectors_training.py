@@ -197,13 +197,16 @@ def stated_needs(appraisals, facts: Frozen):
     `stated` (the appraisee's words), `officer_view` (the officer's remarks on the section) and
     `needing`; in unit and name order."""
     section = SectionResponse.objects.filter(appraisal_id=OuterRef("pk"), section_key__in=facts.training_keys)
+    # Which rows to list is decided by two EXISTS (semi-joins the planner runs once over the
+    # rows); the texts are read for the page's rows only.
+    worded = section.exclude(appraisee_text="", officer_text="")
     return (
-        appraisals.annotate(
+        appraisals.filter(Q(_needing(facts)) | Q(Exists(worded)) | ~Q(training_recommendations=""))
+        .annotate(
             needing=_needing(facts),
             stated=Coalesce(Subquery(section.values("appraisee_text")[:1]), Value(""), output_field=TextField()),
             officer_view=Coalesce(Subquery(section.values("officer_text")[:1]), Value(""), output_field=TextField()),
         )
-        .filter(Q(needing=True) | ~Q(stated="") | ~Q(officer_view="") | ~Q(training_recommendations=""))
         .select_related("employee", "employee__unit", "employee__position", "appraising_officer")
         .order_by("employee__unit__path", "employee__last_name", "employee__first_name", "pk")
     )

@@ -3,10 +3,11 @@ its list as a CSV file for planning training elsewhere. HR admins and the groups
 training (permissions); anyone else gets a 404, as for a page that is not there."""
 
 import csv
+import uuid
 from itertools import islice
 
 from django.conf import settings
-from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
@@ -14,6 +15,7 @@ from django.utils.text import slugify
 from django.views.decorators.http import require_GET
 
 from apps.committees.scope import WHOLE_ORGANISATION, in_scope_q
+from apps.common.paging import keyset_page
 from apps.cycles.models import Cycle
 from apps.people.models import OrgUnit
 from apps.tenancy.permissions import is_hr_admin
@@ -36,17 +38,44 @@ def _scope(request):
 
 
 def _cycle_and_unit(request, cycle_id):
-    """The cycle, the unit filter and the unit shown: the one chosen, if it lies in the person's
-    scope, else the scope's first unit for a group that covers only part of the organisation
-    (the whole organisation for everyone else)."""
+    """The cycle, the unit filter and the unit shown: the one asked for, if it lies in the
+    person's scope, else the scope's first unit for a group that covers only part of the
+    organisation (the whole organisation for everyone else)."""
     paths = _scope(request)
     cycle = get_object_or_404(Cycle.objects, public_id=cycle_id)
-    form = UnitFilterForm(request.GET, units=OrgUnit.objects.filter(in_scope_q(paths, "path")).order_by("path"))
-    unit = form.chosen_unit()
+    in_scope = OrgUnit.objects.filter(in_scope_q(paths, "path"))
+    unit = _asked_unit(in_scope, request.GET.get("unit"))
+    if unit is None and paths is not WHOLE_ORGANISATION:
+        unit = in_scope.filter(path=paths[0]).first()
+    form = UnitFilterForm(units=_units_near(in_scope, unit, paths), initial={"unit": unit})
     if paths is not WHOLE_ORGANISATION:
         form.fields["unit"].empty_label = None  # "the whole organisation" is not theirs to see
-        unit = unit or OrgUnit.objects.filter(path=paths[0]).first()
     return cycle, form, unit
+
+
+def _asked_unit(in_scope, value):
+    """The unit a query string names by public id; a malformed, unknown or out-of-scope one
+    names none (a stale bookmark shows the default rather than an error)."""
+    try:
+        key = uuid.UUID(str(value))
+    except ValueError:
+        return None
+    return in_scope.filter(public_id=key).first()
+
+
+def _units_near(in_scope, unit, paths):
+    """The units the filter offers: the scope's top units and theirs below them, the way down
+    to the unit shown and its sub-units. A few dozen where a select of every unit of a large
+    organisation (781 in the benchmark's) took most of the page's time; the by-unit table
+    drills further down."""
+    near = (
+        Q(parent__isnull=True) | Q(parent__parent__isnull=True)
+        if paths is WHOLE_ORGANISATION
+        else Q(path__in=paths) | Q(parent__path__in=paths)
+    )
+    if unit is not None:
+        near |= Q(pk__in=[int(part) for part in unit.path.split("/") if part]) | Q(parent=unit)
+    return in_scope.filter(near).order_by("path")
 
 
 @require_GET
@@ -54,8 +83,8 @@ def training_needs(request, cycle_id):
     cycle, form, unit = _cycle_and_unit(request, cycle_id)
     figures = selectors.summary(cycle, unit)
     facts = figures["facts"]
-    page = Paginator(selectors.stated_needs(figures["appraisals"], facts), settings.PEOPLE_PAGE_SIZE).get_page(
-        request.GET.get("page")
+    page = keyset_page(
+        selectors.stated_needs(figures["appraisals"], facts), settings.PEOPLE_PAGE_SIZE, request.GET.get("page")
     )
     selectors.attach_competencies(page.object_list, facts)
     context = {
