@@ -202,3 +202,13 @@ def test_the_scope_is_the_outermost_units_of_the_persons_groups(bob, world, org_
             employee=employee,
         )
         assert scope() is None
+
+
+def test_the_unit_filter_offers_the_units_near_the_one_shown(alice_client, world):
+    def offered(unit=None):
+        form = alice_client.get(_url(world, unit=unit)).context["form"]
+        return [label.strip().split(" · ")[0] for value, label in form.fields["unit"].choices if value]
+
+    # The top unit and its sub-units, not the whole tree (a large organisation has hundreds).
+    assert sorted(offered()) == ["Alpha HQ", "Ops", "Sales"]
+    assert "North" in offered(world.sales) and "North" in offered(world.north)
