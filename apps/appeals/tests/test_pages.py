@@ -14,7 +14,7 @@ from apps.tenancy.scoping import tenant_scope
 from apps.tenancy.urls_helpers import org_reverse
 from apps.tests_support import factories
 
-from .world import actor, build_world, client_for, fresh_appraisal
+from .world import actor, build_world, client_for, fresh_appraisal, snapshot
 
 
 @pytest.fixture
@@ -271,6 +271,51 @@ def test_results_page(world):
     assert client_for(world, "dave").get(results).status_code == 200
     overview = org_reverse("cycles:cycle_overview", world.org, cycle_id=world.cycle.public_id)
     assert results in alice.get(overview).content.decode()
+
+
+def _earlier_results(world, levels_by_appraisal: dict, state=AppraisalState.RELEASED):
+    """A cycle launched a year before world.cycle, in which each given appraisal's appraisee had
+    the given level."""
+    with tenant_scope(world.org):
+        now = timezone.now()
+        type(world.cycle).objects.filter(pk=world.cycle.pk).update(launched_at=now)
+        world.cycle.refresh_from_db()
+        earlier = factories.CycleFactory(organization=world.org, launched_at=now - datetime.timedelta(days=365))
+        ct = factories.CycleTemplateFactory(organization=world.org, cycle=earlier, snapshot=snapshot())
+        for appraisal, level in levels_by_appraisal.items():
+            factories.AppraisalFactory(
+                organization=world.org, cycle_template=ct, employee=appraisal.employee, state=state, overall_level=level
+            )
+
+
+def test_below_standard_two_cycles_running_is_flagged_for_hr(world):
+    _more_appeals(world, 5)  # levels 1..5
+    with tenant_scope(world.org):
+        at = {a.overall_level: a for a in Appraisal.objects.filter(cycle=world.cycle, overall_score__isnull=False)}
+    _earlier_results(world, {at["1"]: "2", at["2"]: "3"})  # level 1 now and 2 (below standard) before
+    _earlier_results(world, {at["2"]: "1"}, state=AppraisalState.WITH_OFFICER)  # not a result: ignored
+    page = client_for(world, "alice").get(url(world, "cycle_results", cycle_id=world.cycle.public_id))
+    assert [a.pk for a in page.context["persisting"]] == [at["1"].pk]
+    html = page.content.decode()
+    assert html.count("Second cycle: escalate to HR") == 1 and "Below standard two cycles running" in html
+
+
+def test_the_escalation_check_costs_the_same_queries_however_many_are_flagged(world):
+    alice = client_for(world, "alice")
+    results = url(world, "cycle_results", cycle_id=world.cycle.public_id)
+
+    def flag_everyone_below_standard():
+        with tenant_scope(world.org):
+            below = Appraisal.objects.filter(cycle=world.cycle, overall_level__in=["1", "2"])
+            _earlier_results(world, dict.fromkeys(below, "1"))
+
+    _more_appeals(world, 5)
+    flag_everyone_below_standard()
+    few = _queries(alice, results)
+    _more_appeals(world, 15)
+    flag_everyone_below_standard()
+    assert len(alice.get(results).context["persisting"]) == 8
+    assert _queries(alice, results) == few
 
 
 def test_results_take_a_constant_number_of_queries(world):
