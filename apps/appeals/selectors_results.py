@@ -13,7 +13,7 @@ from operator import or_
 
 from django.db.models import CharField, Exists, IntegerField, OuterRef, Q, Subquery, Value
 
-from apps.cycles.models import Appraisal, AppraisalState, CycleTemplate
+from apps.cycles.models import Appraisal, AppraisalState, CycleTemplate, ImprovementPlan, PlanStatus
 from apps.cycles.scoring import scale_bands
 
 from .models import Appeal, AppealState
@@ -47,10 +47,17 @@ def cycle_results(cycle) -> dict:
     for ct_id, snapshot in CycleTemplate.objects.filter(cycle=cycle).values_list("pk", "snapshot"):
         top[ct_id], bottom[ct_id] = band_labels(snapshot)
     recognition = list(_by_levels(cycle, top))
+    plan = ImprovementPlan.objects.filter(appraisal_id=OuterRef("pk"))
     substandard = list(
-        _with_previous_result(_by_levels(cycle, bottom), cycle).order_by("overall_score", "employee__last_name", "pk")
+        _with_previous_result(_by_levels(cycle, bottom), cycle)
+        .annotate(
+            plan_public_id=Subquery(plan.values("public_id")[:1]), plan_status=Subquery(plan.values("status")[:1])
+        )
+        .order_by("overall_score", "employee__last_name", "pk")
     )
     _mark_persisting(substandard)
+    for appraisal in substandard:
+        appraisal.plan_status_label = PlanStatus(appraisal.plan_status).label if appraisal.plan_status else ""
     outstanding = list(
         Appeal.objects.filter(appraisal__cycle=cycle)
         .exclude(state=AppealState.CLOSED)

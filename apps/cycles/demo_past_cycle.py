@@ -16,7 +16,8 @@ What the demo users find (chosen in `past_plan`, with the appeals of apps/appeal
   lodged against it;
 - manager@acme.test: their own result at level 4, released, the feedback interview still owed;
 - HR: the results page, with top levels (recognition) and the lowest (substandard) in both
-  departments;
+  departments, two of whom their appraising officers counselled and set improvement plans for
+  (one acknowledged by the person);
 - everyone else in the two departments: results acknowledged after the feedback interview.
 
 Idempotent: when a cycle of that name exists, nothing is added or changed. Run inside acme's
@@ -49,6 +50,7 @@ from .demo_cycle import (
 )
 from .models import Appraisal, AppraisalTemplate, Cycle, PhaseKind
 from .services.cycles import cycle_save, phases_save
+from .services.improvement_plans import plan_acknowledge, plan_create
 from .services.launch import cycle_launch, run_launch
 from .services.phases import advance_cycle_when_due
 from .services.release import release_results
@@ -130,6 +132,8 @@ class PastPlan:
     lodged: Appraisal | None = None  # the demo employee appeals; the board has not acknowledged it
     reviewed: Appraisal | None = None  # under review, the appraising officer asked for comments
     decided: Appraisal | None = None  # decided: partly upheld, the level raised a step
+    # Below standard, counselled: an improvement plan each (the first acknowledged by the person).
+    improvement: list = field(default_factory=list)
 
 
 def past_appraisals(cycle: Cycle) -> list:
@@ -170,6 +174,7 @@ def past_plan(appraisals: list) -> PastPlan:
         (nth(fin, 2), 2),
     ]
     plan.levels = {a.pk: level for a, level in chosen if a is not None}
+    plan.improvement = [a for a in (nth(fin, 2), nth(cs, 1)) if a is not None]
     rest = [a for a in full if a.pk not in plan.levels]
     plan.levels.update({a.pk: USUAL_LEVELS[n % len(USUAL_LEVELS)] for n, a in enumerate(rest)})
     # Released and waiting: the manager, two appellants and the one rated lowest. The demo
@@ -209,6 +214,29 @@ def _carry_to_release(cycle: Cycle, *, hr: Person, today: datetime.date) -> None
             _interview(appraisal, person(appraisal.appraising_officer), held_on=today)
         if appraisal.pk not in waiting:
             _acknowledge(appraisal, person(appraisal.employee), plan.comments.get(appraisal.pk))
+    for appraisal in plan.improvement:
+        _improvement_plan(appraisal, person, today=today, acknowledged=appraisal.pk not in waiting)
+
+
+def _improvement_plan(appraisal: Appraisal, person, *, today: datetime.date, acknowledged: bool) -> None:
+    """The appraising officer counselled the person this week and set a plan, reviewed in three
+    months; the person has acknowledged it when they acknowledged their result."""
+    improvement = plan_create(
+        **person(appraisal.appraising_officer).kwargs(),
+        appraisal=Appraisal.objects.get(pk=appraisal.pk),
+        counselled_on=today - datetime.timedelta(days=2),
+        areas="Reports reach customers late and often need a second round of corrections.",
+        actions=(
+            "Plan the week's reports with the team lead every Monday; send drafts two days before they are due; "
+            "keep a checklist of the usual corrections."
+        ),
+        support="The report-writing course next month, and a colleague as mentor for the first six weeks.",
+        review_on=today + datetime.timedelta(days=90),
+    )
+    if acknowledged:
+        plan_acknowledge(
+            **person(appraisal.employee).kwargs(), plan=improvement, comment="I will ask my mentor for help early."
+        )
 
 
 def _advance(cycle: Cycle, phase: str) -> None:

@@ -451,3 +451,7 @@ class PhaseChange(TenantModel):
 
     def __str__(self):
         return f"{self.cycle}: {self.from_phase} → {self.to_phase or 'closed'}"
+
+
+# Improvement plans have their own module; imported here so the app registers the model.
+from .models_plans import CLOSED_STATUSES, ImprovementPlan, PlanStatus  # noqa: E402, F401

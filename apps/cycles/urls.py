@@ -1,6 +1,18 @@
 from django.urls import path
 
-from .views import appraisal, appraisals, cycles, overview, phases, rating, scales, self_assessment, tasks, templates
+from .views import (
+    appraisal,
+    appraisals,
+    cycles,
+    overview,
+    phases,
+    plans,
+    rating,
+    scales,
+    self_assessment,
+    tasks,
+    templates,
+)
 
 app_name = "cycles"
 
@@ -34,6 +46,11 @@ urlpatterns = [
     path("appraisals/<uuid:appraisal_id>/rating/", rating.rating, name="rating"),
     path("appraisals/<uuid:appraisal_id>/countersigning/", rating.countersigning, name="countersigning"),
     path("appraisals/<uuid:appraisal_id>/acknowledge/", rating.acknowledge, name="acknowledge"),
+    path("appraisals/<uuid:appraisal_id>/improvement-plan/", plans.plan_create, name="plan_create"),
+    path("improvement-plans/<uuid:improvementplan_id>/", plans.plan_detail, name="plan_detail"),
+    path("improvement-plans/<uuid:improvementplan_id>/edit/", plans.plan_edit, name="plan_edit"),
+    path("improvement-plans/<uuid:improvementplan_id>/acknowledge/", plans.plan_acknowledge, name="plan_acknowledge"),
+    path("improvement-plans/<uuid:improvementplan_id>/close/", plans.plan_close, name="plan_close"),
     path("scales/", scales.scale_list, name="scale_list"),
     path("scales/new/", scales.scale_create, name="scale_create"),
     path("scales/<uuid:ratingscale_id>/", scales.scale_edit, name="scale_edit"),

@@ -23,6 +23,7 @@ class Kind(models.TextChoices):
     REMINDER = "reminder", "Deadline reminder"
     ESCALATION = "escalation", "Overdue escalation"
     APPEAL = "appeal", "Appeal"
+    IMPROVEMENT_PLAN = "improvement_plan", "Improvement plan"
 
 
 # Deadline reminders and escalations reach people whatever their e-mail preference.

@@ -323,6 +323,19 @@ class CompetencyRatingFactory(factory.django.DjangoModelFactory):
     competency_key = factory.Sequence(lambda n: f"competency-{n}")
 
 
+class ImprovementPlanFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = cycles.ImprovementPlan
+
+    organization = factory.SubFactory(OrganizationFactory)
+    appraisal = factory.SubFactory(AppraisalFactory, organization=factory.SelfAttribute("..organization"))
+    employee = factory.SelfAttribute("appraisal.employee")
+    counselled_on = factory.LazyFunction(lambda: datetime.date.today() - datetime.timedelta(days=7))
+    areas = "Meet the agreed deadlines."
+    actions = "Plan each week with the team lead."
+    review_on = factory.LazyFunction(lambda: datetime.date.today() + datetime.timedelta(days=90))
+
+
 class SectionResponseFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = cycles.SectionResponse

@@ -18,8 +18,10 @@ from apps.cycles.models import (
     AppraisalState,
     Cycle,
     CycleStatus,
+    ImprovementPlan,
     PhaseChange,
     PhaseKind,
+    PlanStatus,
     RatingChange,
 )
 from apps.cycles.services.phases import due_cycles
@@ -91,6 +93,11 @@ def test_last_years_cycle_is_released_with_results_and_appeals_in_each_state_onc
         top, bottom = band_labels(cycle.cycle_templates.first().snapshot)
         assert {a.overall_level for a in results["recognition"]} == set(top)
         assert {a.overall_level for a in results["substandard"]} == set(bottom)
+        # Two of them counselled, each with an improvement plan; one acknowledged it.
+        plans = {a.plan_status for a in results["substandard"] if a.plan_public_id}
+        assert plans == {PlanStatus.OPEN}
+        assert ImprovementPlan.objects.filter(appraisal__cycle=cycle).count() == 2
+        assert ImprovementPlan.objects.filter(appraisal__cycle=cycle, acknowledged_at__isnull=False).count() == 1
 
         appeals = _appeals(acme)
         assert set(appeals) == {AppealState.LODGED, AppealState.UNDER_REVIEW, AppealState.DECIDED}

@@ -25,6 +25,7 @@ from ..permissions import (
     roles_for,
 )
 from ..selectors_appraisal import current_phase
+from ..selectors_plans import plan_panel
 from ..services.acknowledgement import appraisal_acknowledge, feedback_interview_record
 from ..services.countersigning import countersigning_return, countersigning_save, countersigning_sign
 from ..services.rating import level_for_value, rating_preview, rating_save, rating_submit
@@ -290,5 +291,6 @@ def acknowledge(request, appraisal_id):
         can_record_interview=can_record_interview,
         interview_form=interview_form,
         acknowledge_form=acknowledge_form,
+        **plan_panel(appraisal, employee=request.employee, membership=request.membership),
     )
     return render(request, "cycles/appraisal/acknowledge.html", ctx)

@@ -1,0 +1,202 @@
+"""Counselling and improvement plans (models_plans): started after a below-standard result is
+released, acknowledged by the person, closed at the review as improved or not. Each use case
+checks who may act, validates with messages at the fields, locks what it changes, records the
+audit event and tells the person."""
+
+import datetime
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from apps.notifications.models import Kind
+from apps.notifications.services.notify import Message, notify
+from apps.people.services.validation import FieldErrors
+from apps.tenancy import audit
+from apps.tenancy.urls_helpers import org_reverse
+
+from ..models import Appraisal, AppraisalState, ImprovementPlan, PlanStatus
+from ..permissions_plans import may_acknowledge, may_lead
+from ..scoring import scale_bands
+
+# A plan follows the feedback on a released result.
+RESULT_STATES = (AppraisalState.RELEASED, AppraisalState.ACKNOWLEDGED)
+EDITABLE = ("counselled_on", "areas", "actions", "support", "review_on")
+
+
+def is_below_standard(appraisal: Appraisal) -> bool:
+    """The appraisal's level is in the bottom band of its own frozen scale (the results page's
+    "below standard")."""
+    _top, bottom = scale_bands(appraisal.cycle_template.snapshot or {})
+    return bool(appraisal.overall_level) and appraisal.overall_level in {level["label"] for level in bottom}
+
+
+def _check_content(values: dict, errors: FieldErrors) -> dict:
+    cleaned = {name: (values.get(name) or "").strip() for name in ("areas", "actions", "support")}
+    if not cleaned["areas"]:
+        errors.add("areas", "Say what must improve.")
+    if not cleaned["actions"]:
+        errors.add("actions", "Say what the person will do, and how progress will be seen.")
+    counselled_on, review_on = values.get("counselled_on"), values.get("review_on")
+    if counselled_on is None:
+        errors.add("counselled_on", "Give the day of the counselling meeting.")
+    elif counselled_on > timezone.localdate():
+        errors.add("counselled_on", "The counselling is recorded once it has taken place.")
+    if review_on is None:
+        errors.add("review_on", "Give the day progress is reviewed.")
+    elif counselled_on is not None and review_on <= counselled_on:
+        errors.add("review_on", "The review comes after the counselling meeting.")
+    return {**cleaned, "counselled_on": counselled_on, "review_on": review_on}
+
+
+def _tell(plan: ImprovementPlan, title: str) -> None:
+    person = plan.employee
+    if person.user_id:
+        url = org_reverse("cycles:plan_detail", plan.organization, improvementplan_id=plan.public_id)
+        notify(
+            organization=plan.organization,
+            message=Message(recipient_id=person.user_id, kind=Kind.IMPROVEMENT_PLAN, title=title, url=url),
+        )
+
+
+@transaction.atomic
+def plan_create(
+    *,
+    actor,
+    employee,
+    membership,
+    appraisal: Appraisal,
+    counselled_on: datetime.date | None,
+    areas: str,
+    actions: str,
+    support: str = "",
+    review_on: datetime.date | None,
+) -> ImprovementPlan:
+    # The appraisal's row locked (of it only): two officers starting a plan at once make one.
+    appraisal = (
+        Appraisal.objects.select_for_update(of=("self",))
+        .select_related("cycle_template", "employee", "organization")
+        .get(pk=appraisal.pk)
+    )
+    if not may_lead(appraisal, employee=employee, membership=membership):
+        raise PermissionDenied("Only HR or the appraising officer starts an improvement plan.")
+    errors = FieldErrors()
+    if ImprovementPlan.objects.filter(appraisal=appraisal).exists():
+        errors.add("__all__", "This appraisal has its improvement plan already.")
+    elif appraisal.state not in RESULT_STATES:
+        errors.add("__all__", "The plan follows the feedback on the released result: this one is not released yet.")
+    elif not is_below_standard(appraisal):
+        errors.add("__all__", "Improvement plans are for results below standard.")
+    values = _check_content(
+        {
+            "counselled_on": counselled_on,
+            "areas": areas,
+            "actions": actions,
+            "support": support,
+            "review_on": review_on,
+        },
+        errors,
+    )
+    errors.raise_if_any()
+    plan = ImprovementPlan.objects.create(
+        organization=appraisal.organization,
+        appraisal=appraisal,
+        employee=appraisal.employee,
+        officer_id=appraisal.appraising_officer_id,
+        created_by=actor,
+        **values,
+    )
+    audit.record(
+        organization=appraisal.organization,
+        actor=actor,
+        action="improvement_plan.created",
+        obj=plan,
+        summary=f"Improvement plan for {appraisal.employee.full_name}, review on {plan.review_on:%d %b %Y}",
+    )
+    _tell(plan, f"Your improvement plan: review on {plan.review_on:%d %b %Y}")
+    return plan
+
+
+def _locked_open(plan: ImprovementPlan) -> ImprovementPlan:
+    plan = (
+        ImprovementPlan.objects.select_for_update(of=("self",))
+        .select_related("appraisal", "employee", "organization")
+        .get(pk=plan.pk)
+    )
+    if not plan.is_open:
+        raise ValidationError({"__all__": f"This plan is {plan.get_status_display().lower()}: it no longer changes."})
+    return plan
+
+
+@transaction.atomic
+def plan_update(*, actor, employee, membership, plan: ImprovementPlan, **values) -> ImprovementPlan:
+    unknown = set(values) - set(EDITABLE)
+    if unknown:
+        raise TypeError(f"plan_update() cannot change {', '.join(sorted(unknown))}")
+    plan = _locked_open(plan)
+    if not may_lead(plan.appraisal, employee=employee, membership=membership):
+        raise PermissionDenied("Only HR or the appraising officer changes the plan.")
+    before = audit.snapshot(plan, EDITABLE)
+    errors = FieldErrors()
+    cleaned = _check_content({**before, **values}, errors)
+    errors.raise_if_any()
+    for name, value in cleaned.items():
+        setattr(plan, name, value)
+    plan.save(update_fields=[*EDITABLE, "updated_at"])
+    changes = audit.diff(plan, before, EDITABLE)
+    if changes:
+        audit.record(
+            organization=plan.organization,
+            actor=actor,
+            action="improvement_plan.changed",
+            obj=plan,
+            summary=f"Improvement plan for {plan.employee.full_name} changed",
+            changes=changes,
+        )
+    return plan
+
+
+@transaction.atomic
+def plan_acknowledge(*, actor, employee, membership, plan: ImprovementPlan, comment: str = "") -> ImprovementPlan:
+    plan = _locked_open(plan)
+    if not may_acknowledge(plan, employee=employee):
+        raise PermissionDenied("Only the person the plan is for acknowledges it.")
+    if plan.acknowledged_at is not None:
+        raise ValidationError({"__all__": "You have acknowledged this plan already."})
+    plan.employee_comment = (comment or "").strip()
+    plan.acknowledged_at = timezone.now()
+    plan.save(update_fields=["employee_comment", "acknowledged_at", "updated_at"])
+    audit.record(
+        organization=plan.organization,
+        actor=actor,
+        action="improvement_plan.acknowledged",
+        obj=plan,
+        summary=f"{plan.employee.full_name} acknowledged their improvement plan",
+        changes={"comment": plan.employee_comment} if plan.employee_comment else {},
+    )
+    return plan
+
+
+@transaction.atomic
+def plan_close(*, actor, employee, membership, plan: ImprovementPlan, status: str, outcome: str) -> ImprovementPlan:
+    plan = _locked_open(plan)
+    if not may_lead(plan.appraisal, employee=employee, membership=membership):
+        raise PermissionDenied("Only HR or the appraising officer closes the plan.")
+    errors = FieldErrors()
+    if status not in (PlanStatus.IMPROVED, PlanStatus.NOT_IMPROVED):
+        errors.add("status", "Choose whether the person improved.")
+    if not (outcome or "").strip():
+        errors.add("outcome", "Say what the review found.")
+    errors.raise_if_any()
+    plan.status, plan.outcome, plan.closed_at = status, outcome.strip(), timezone.now()
+    plan.save(update_fields=["status", "outcome", "closed_at", "updated_at"])
+    audit.record(
+        organization=plan.organization,
+        actor=actor,
+        action="improvement_plan.closed",
+        obj=plan,
+        summary=f"Improvement plan for {plan.employee.full_name}: {plan.get_status_display().lower()}",
+        changes={"status": [PlanStatus.OPEN, status]},
+    )
+    _tell(plan, f"Your improvement plan is closed: {plan.get_status_display().split(': ')[-1]}")
+    return plan
