@@ -98,30 +98,39 @@ def plan_edit(request, improvementplan_id):
 
 @require_POST
 def plan_acknowledge(request, improvementplan_id):
-    plan = _readable_plan(request, improvementplan_id)
-    form = AcknowledgeForm(request.POST)
-    if form.is_valid():
-        done = call_service(
-            form, services.plan_acknowledge, actor=request.user, **_who(request), plan=plan, **form.cleaned_data
-        )
-        if done.ok:
-            messages.success(request, "You have acknowledged the plan.")
-            return redirect(_plan_url(request, plan))
-    return _detail_with(request, plan, acknowledge_form=form)
+    return _act(
+        request,
+        improvementplan_id,
+        AcknowledgeForm,
+        services.plan_acknowledge,
+        "acknowledge_form",
+        lambda plan: "You have acknowledged the plan.",
+    )
 
 
 @require_POST
 def plan_close(request, improvementplan_id):
+    return _act(
+        request,
+        improvementplan_id,
+        CloseForm,
+        services.plan_close,
+        "close_form",
+        lambda plan: f"The plan is closed: {plan.get_status_display().lower()}.",
+    )
+
+
+def _act(request, improvementplan_id, form_class, service, form_name, success):
+    """A form posted from the plan's page to `service`: back to the plan with `success(plan)`,
+    or the page again with the form's messages."""
     plan = _readable_plan(request, improvementplan_id)
-    form = CloseForm(request.POST)
+    form = form_class(request.POST)
     if form.is_valid():
-        done = call_service(
-            form, services.plan_close, actor=request.user, **_who(request), plan=plan, **form.cleaned_data
-        )
+        done = call_service(form, service, actor=request.user, **_who(request), plan=plan, **form.cleaned_data)
         if done.ok:
-            messages.success(request, f"The plan is closed: {done.value.get_status_display().lower()}.")
+            messages.success(request, success(done.value))
             return redirect(_plan_url(request, plan))
-    return _detail_with(request, plan, close_form=form)
+    return _detail_with(request, plan, **{form_name: form})
 
 
 def _detail_with(request, plan, **forms):
