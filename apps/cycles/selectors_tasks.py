@@ -9,7 +9,7 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Case, Count, DateTimeField, Prefetch, Q, QuerySet, Value, When, Window
+from django.db.models import Case, Count, DateTimeField, Exists, OuterRef, Prefetch, Q, QuerySet, Value, When, Window
 from django.utils import timezone
 
 from apps.people.models import OrgUnit
@@ -17,7 +17,8 @@ from apps.people.selectors import unit_paths
 from apps.people.services.tree import segment
 from apps.tenancy import generations
 
-from .models import Appraisal, AppraisalState, Cycle, CyclePhase, CycleStatus, PhaseKind
+from .models import Appraisal, AppraisalState, Cycle, CyclePhase, CycleStatus, CycleTemplate, ImprovementPlan, PhaseKind
+from .scoring import scale_bands
 
 S = AppraisalState
 
@@ -59,6 +60,8 @@ TASK_FIELDS = (
     "appraising_officer_id",
     "countersigning_officer_id",
     "feedback_interview_on",
+    "cycle_template_id",
+    "overall_level",
     "employee__first_name",
     "employee__last_name",
 )
@@ -120,9 +123,27 @@ def active_cycles_with_phases() -> list[Cycle]:
     return generations.cached("active-cycles", (), ("cycles",), lambda: list(active_cycles()))
 
 
+def below_standard_levels(cycles) -> dict[int, set[str]]:
+    """The labels of the bottom band of each frozen template of `cycles` (ids), by cycle template:
+    one query, kept until cycles are written (their templates are frozen at launch)."""
+    ids = tuple(sorted(cycles))
+
+    def read():
+        # The frozen scale's levels only: a snapshot holds the whole template besides.
+        rows = CycleTemplate.objects.filter(cycle_id__in=ids).values_list("pk", "snapshot__scale__levels")
+        return {
+            ct_id: {level["label"] for level in scale_bands({"scale": {"levels": levels or []}})[1]}
+            for ct_id, levels in rows
+        }
+
+    return generations.cached("bottom-levels", ids, ("cycles",), read) if ids else {}
+
+
 def my_tasks(*, employee, is_hr: bool, now: datetime.datetime | None = None) -> MyTasks:
     """What waits for one person across the active cycles: the person's appraisals (one query;
-    the cycles and their phases, two more, are usually cached), one more for HR's per-cycle counts."""
+    the cycles and their phases, two more, and their scales' bottom levels, one more, are
+    usually cached), one more for HR's per-cycle counts. An appraising officer is asked to set
+    an improvement plan for each released result below standard that has none."""
     now = now or timezone.now()
     cycles = {cycle.pk: cycle for cycle in active_cycles_with_phases()}
     tasks = MyTasks()
@@ -141,11 +162,14 @@ def my_tasks(*, employee, is_hr: bool, now: datetime.datetime | None = None) -> 
             target_count=Count("targets"),
             open_for_appraisee=Count("targets", filter=Q(targets__agreed_by_appraisee_at__isnull=True)),
             open_for_officer=Count("targets", filter=Q(targets__agreed_by_officer_at__isnull=True)),
+            has_plan=Exists(ImprovementPlan.objects.filter(appraisal_id=OuterRef("pk"))),
         )
         .order_by("employee__last_name", "employee__first_name", "pk")
     )
+    below = below_standard_levels(cycles)
     for appraisal in appraisals:
         appraisal.cycle = cycles[appraisal.cycle_id]  # shared, with its phases: no query per row
+        appraisal.below_standard = appraisal.overall_level in below.get(appraisal.cycle_template_id, ())
         for role_list, task in _tasks_of(appraisal, employee):
             task.due = due_for(appraisal.state, appraisal.cycle)
             task.overdue = task.due is not None and task.due < now
@@ -189,6 +213,11 @@ def _tasks_of(appraisal: Appraisal, employee):
             yield (
                 "as_officer",
                 Task(appraisal, "officer", f"Hold the feedback interview with {name}", "cycles:appraisal_detail", None),
+            )
+        if state in (S.RELEASED, S.ACKNOWLEDGED) and appraisal.below_standard and not appraisal.has_plan:
+            yield (
+                "as_officer",
+                Task(appraisal, "officer", f"Counsel {name} and set an improvement plan", "cycles:plan_create", None),
             )
     if appraisal.countersigning_officer_id == employee.pk and state == S.WITH_COUNTERSIGNING:
         yield (

@@ -13,7 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from apps.appeals.tests.world import actor, build_world, client_for
-from apps.cycles.models import Appraisal, AppraisalState, ImprovementPlan, PlanStatus
+from apps.cycles.models import Appraisal, AppraisalState, CycleStatus, ImprovementPlan, PhaseKind, PlanStatus
 from apps.cycles.services.improvement_plans import plan_acknowledge, plan_close, plan_create, plan_update
 from apps.notifications.models import Kind, Notification
 from apps.tenancy.models import AuditEvent
@@ -217,3 +217,17 @@ def test_the_results_page_shows_each_below_standard_persons_plan(world):
         plan = _start(world)
     page = alice.get(results).content.decode()
     assert _url(world, "plan_detail", plan) in page and "Under way" in page
+
+
+def test_the_appraising_officer_is_asked_to_set_a_plan_until_there_is_one(world):
+    with tenant_scope(world.org):
+        type(world.cycle).objects.filter(pk=world.cycle.pk).update(
+            status=CycleStatus.ACTIVE, current_phase=PhaseKind.ACKNOWLEDGEMENT
+        )
+    otto = client_for(world, "otto")
+    tasks = org_reverse("cycles:my_tasks", world.org)
+    assert _url(world, "plan_create", world.appraisal) in otto.get(tasks).content.decode()
+    assert "set an improvement plan" not in client_for(world, "ann").get(tasks).content.decode()
+    with tenant_scope(world.org):
+        _start(world)
+    assert "set an improvement plan" not in otto.get(tasks).content.decode()
