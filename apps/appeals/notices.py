@@ -9,8 +9,7 @@ from django.db.models import Exists, OuterRef
 from apps.committees.models import CommitteeMember, MemberRole
 from apps.notifications.models import Kind
 from apps.notifications.services.notify import Message, notify_many
-from apps.tenancy.models import Membership
-from apps.tenancy.models import Role as MembershipRole
+from apps.tenancy.selectors import hr_admin_user_ids
 from apps.tenancy.urls_helpers import org_reverse
 
 from .models import AppealExclusion
@@ -22,14 +21,6 @@ def appeal_path(appeal) -> str:
 
 def comments_path(appeal) -> str:
     return org_reverse("appeals:appeal_comments", appeal.organization, appeal_id=appeal.public_id)
-
-
-def _hr_user_ids(organization) -> list[int]:
-    return list(
-        Membership.objects.filter(organization=organization, role=MembershipRole.HR_ADMIN, is_active=True).values_list(
-            "user_id", flat=True
-        )
-    )
 
 
 def board_user_ids(appeal, *, leads_only: bool = False) -> list[int]:
@@ -55,7 +46,9 @@ def _send(appeal, user_ids, title, body="", url=None, kind=Kind.APPEAL):
 def lodged(appeal):
     who = appeal.appellant.full_name
     if appeal.board_id is None:
-        _send(appeal, _hr_user_ids(appeal.organization), f"Unassigned appeal from {who}: no appeal board covers them")
+        _send(
+            appeal, hr_admin_user_ids(appeal.organization), f"Unassigned appeal from {who}: no appeal board covers them"
+        )
     else:
         _send(appeal, board_user_ids(appeal), f"New appeal for {appeal.board.name} from {who}")
 

@@ -1,7 +1,7 @@
 """Reads about who belongs where, which every request asks."""
 
 from . import generations
-from .models import Membership
+from .models import Membership, Role
 
 
 def memberships_of(user) -> list[Membership]:
@@ -17,3 +17,12 @@ def memberships_of(user) -> list[Membership]:
         )
 
     return generations.cached("memberships", (user.pk,), ("tenancy",), read)
+
+
+def hr_admin_user_ids(organization) -> list[int]:
+    """The users of the organisation's active HR admins: whom a notice for HR goes to."""
+    return list(
+        Membership.objects.filter(organization=organization, role=Role.HR_ADMIN, is_active=True).values_list(
+            "user_id", flat=True
+        )
+    )

@@ -10,9 +10,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from apps.notifications.models import Kind
-from apps.notifications.services.notify import Message, notify
+from apps.notifications.services.notify import Message, notify, notify_many
 from apps.people.services.validation import FieldErrors
 from apps.tenancy import audit
+from apps.tenancy.selectors import hr_admin_user_ids
 from apps.tenancy.urls_helpers import org_reverse
 
 from ..models import Appraisal, AppraisalState, ImprovementPlan, PlanStatus
@@ -199,4 +200,21 @@ def plan_close(*, actor, employee, membership, plan: ImprovementPlan, status: st
         changes={"status": [PlanStatus.OPEN, status]},
     )
     _tell(plan, f"Your improvement plan is closed: {plan.get_status_display().split(': ')[-1]}")
+    if status == PlanStatus.NOT_IMPROVED:
+        _tell_hr(plan, actor)
     return plan
+
+
+def _tell_hr(plan: ImprovementPlan, actor) -> None:
+    """A plan that did not bring the improvement is HR's to take up: every HR admin is told
+    (but the one who closed it)."""
+    url = org_reverse("cycles:plan_detail", plan.organization, improvementplan_id=plan.public_id)
+    title = f"{plan.employee.full_name} did not improve under their plan: for HR to take up"
+    notify_many(
+        organization=plan.organization,
+        messages=[
+            Message(recipient_id=user_id, kind=Kind.IMPROVEMENT_PLAN, title=title, url=url)
+            for user_id in hr_admin_user_ids(plan.organization)
+            if user_id != actor.pk
+        ],
+    )

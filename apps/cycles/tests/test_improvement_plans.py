@@ -131,7 +131,13 @@ def test_changes_are_audited_and_a_closed_plan_no_longer_changes(world):
         assert set(refused.value.message_dict) == {"status", "outcome"}
         plan = plan_close(**actor(world, "otto"), plan=plan, status=PlanStatus.NOT_IMPROVED, outcome="Still late.")
         assert plan.status == PlanStatus.NOT_IMPROVED and plan.closed_at is not None
-        assert Notification.objects.filter(kind=Kind.IMPROVEMENT_PLAN).count() == 2
+        told = Notification.objects.filter(kind=Kind.IMPROVEMENT_PLAN)
+        assert told.filter(recipient=world.users["ann"]).count() == 2  # the plan, and how it closed
+        # Not improved: HR is told, to take it up.
+        assert [n.title for n in told.exclude(recipient=world.users["ann"])] == [
+            "Ann Example did not improve under their plan: for HR to take up"
+        ]
+        assert told.get(recipient=world.users["alice"])
         for attempt in (
             lambda: plan_update(**actor(world, "otto"), plan=plan, areas="More"),
             lambda: plan_acknowledge(**actor(world, "ann"), plan=plan),
@@ -207,6 +213,7 @@ def test_the_person_acknowledges_on_the_page_and_the_officer_closes_it(world):
     assert "Closed: improved" in page and "Agreed." in page and "On time now." in page
     with tenant_scope(world.org):
         assert ImprovementPlan.objects.get().closed_at <= timezone.now()
+        assert not Notification.objects.filter(recipient=world.users["alice"]).exists()  # improved: nothing for HR
 
 
 def test_the_results_page_shows_each_below_standard_persons_plan(world):
