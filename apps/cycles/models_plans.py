@@ -31,6 +31,8 @@ class ImprovementPlan(TenantModel):
     actions = models.TextField(help_text="What the person will do, and how progress will be seen.")
     support = models.TextField(blank=True, help_text="Training, coaching or resources the organisation gives.")
     review_on = models.DateField(help_text="When progress is reviewed and the plan closes.")
+    # When whoever leads the plan was reminded that its review is due: once per review date.
+    review_reminded_on = models.DateField(null=True, blank=True, editable=False)
     employee_comment = models.TextField(blank=True)
     acknowledged_at = models.DateTimeField(null=True, blank=True)
     outcome = models.TextField(blank=True)

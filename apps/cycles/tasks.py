@@ -4,10 +4,12 @@ from celery import shared_task
 from django.db import InterfaceError, OperationalError
 from django.utils import timezone
 
+from apps.tenancy.scoping import platform_unscoped
 from apps.tenancy.tasks import TenantTask
 
 from . import notices
 from .models import Cycle
+from .services.improvement_plans import due_reviews, review_reminders_send
 from .services.launch import launch_failed, run_launch
 from .services.phases import advance_cycle_when_due, due_cycles
 
@@ -53,3 +55,29 @@ def phase_opened(self, organization, cycle_id: int, phase_kind: str) -> None:
     if cycle is None or cycle.current_phase != phase_kind:
         return
     notices.phase_opened(cycle=cycle, phase_kind=phase_kind)
+
+
+@shared_task(
+    name="cycles.remind_plan_reviews_tick",
+    autoretry_for=(OperationalError, InterfaceError, ConnectionError),
+    retry_backoff=True,
+    max_retries=3,
+)
+def remind_plan_reviews_tick() -> int:
+    """Beat: one task per organisation with improvement plans due for review and not reminded."""
+    with platform_unscoped():
+        organization_ids = list(
+            due_reviews()
+            .filter(organization__is_active=True)
+            .values_list("organization_id", flat=True)
+            .distinct()
+            .order_by()
+        )
+    for organization_id in organization_ids:
+        remind_plan_reviews.delay(organization_id)
+    return len(organization_ids)
+
+
+@shared_task(base=TenantTask, name="cycles.remind_plan_reviews", bind=True)
+def remind_plan_reviews(self, organization) -> int:
+    return review_reminders_send(organization)

@@ -177,6 +177,12 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": 300.0,
         "options": {"expires": 290},
     },
+    # Improvement plans: remind once whoever leads a plan when its review date comes.
+    "cycles.remind_plan_reviews_tick": {
+        "task": "cycles.remind_plan_reviews_tick",
+        "schedule": 3600.0,
+        "options": {"expires": 3500},
+    },
 }
 # The reminder sweep writes this many log rows (and their notifications) per transaction, and
 # may pause between batches (seconds) to leave the database room for people's requests.

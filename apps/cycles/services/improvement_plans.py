@@ -143,7 +143,9 @@ def plan_update(*, actor, employee, membership, plan: ImprovementPlan, **values)
     errors.raise_if_any()
     for name, value in cleaned.items():
         setattr(plan, name, value)
-    plan.save(update_fields=[*EDITABLE, "updated_at"])
+    if plan.review_on != before["review_on"]:
+        plan.review_reminded_on = None  # a new review date is reminded of in its turn
+    plan.save(update_fields=[*EDITABLE, "review_reminded_on", "updated_at"])
     changes = audit.diff(plan, before, EDITABLE)
     if changes:
         audit.record(
@@ -218,3 +220,39 @@ def _tell_hr(plan: ImprovementPlan, actor) -> None:
             if user_id != actor.pk
         ],
     )
+
+
+def due_reviews(today: datetime.date | None = None):
+    """Open plans whose review date has come and whose leader has not been reminded of it."""
+    today = today or timezone.localdate()
+    return ImprovementPlan.objects.filter(status=PlanStatus.OPEN, review_on__lte=today, review_reminded_on__isnull=True)
+
+
+@transaction.atomic
+def review_reminders_send(organization, today: datetime.date | None = None) -> int:
+    """Remind once whoever leads each plan due for review (the appraising officer; HR's admins
+    when it has none); returns how many plans. Rows claimed with SKIP LOCKED, so two overlapping
+    runs never remind twice."""
+    today = today or timezone.localdate()
+    plans = list(
+        due_reviews(today)
+        .select_for_update(of=("self",), skip_locked=True)
+        .select_related("employee", "officer")
+        .order_by("pk")
+    )
+    if not plans:
+        return 0
+    ImprovementPlan.objects.filter(pk__in=[plan.pk for plan in plans]).update(review_reminded_on=today)
+    hr = None
+    messages = []
+    for plan in plans:
+        if plan.officer is not None and plan.officer.user_id:
+            recipients = [plan.officer.user_id]
+        else:
+            hr = hr if hr is not None else hr_admin_user_ids(organization)
+            recipients = hr
+        url = org_reverse("cycles:plan_detail", organization, improvementplan_id=plan.public_id)
+        title = f"Review {plan.employee.full_name}'s improvement plan: due {plan.review_on:%d %b %Y}"
+        messages += [Message(recipient_id=r, kind=Kind.IMPROVEMENT_PLAN, title=title, url=url) for r in recipients]
+    notify_many(organization=organization, messages=messages)
+    return len(plans)

@@ -13,8 +13,15 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from apps.appeals.tests.world import actor, build_world, client_for
+from apps.cycles import tasks
 from apps.cycles.models import Appraisal, AppraisalState, CycleStatus, ImprovementPlan, PhaseKind, PlanStatus
-from apps.cycles.services.improvement_plans import plan_acknowledge, plan_close, plan_create, plan_update
+from apps.cycles.services.improvement_plans import (
+    plan_acknowledge,
+    plan_close,
+    plan_create,
+    plan_update,
+    review_reminders_send,
+)
 from apps.notifications.models import Kind, Notification
 from apps.tenancy.models import AuditEvent
 from apps.tenancy.scoping import tenant_scope
@@ -238,3 +245,43 @@ def test_the_appraising_officer_is_asked_to_set_a_plan_until_there_is_one(world)
     with tenant_scope(world.org):
         _start(world)
     assert "set an improvement plan" not in otto.get(tasks).content.decode()
+
+
+# --- Review reminders ---------------------------------------------------------------------------
+
+
+def test_the_leader_is_reminded_once_when_the_review_comes_and_again_for_a_new_date(world):
+    with tenant_scope(world.org):
+        plan = _start(world)
+        assert review_reminders_send(world.org, today=plan.review_on - datetime.timedelta(days=1)) == 0
+        assert review_reminders_send(world.org, today=plan.review_on) == 1
+        assert review_reminders_send(world.org, today=plan.review_on + datetime.timedelta(days=1)) == 0
+        reminded = Notification.objects.filter(recipient=world.users["otto"], kind=Kind.IMPROVEMENT_PLAN)
+        assert reminded.count() == 1 and reminded.get().title.startswith("Review Ann Example's improvement plan")
+        later = plan.review_on + datetime.timedelta(days=30)
+        plan_update(**actor(world, "otto"), plan=plan, review_on=later)
+        assert review_reminders_send(world.org, today=later) == 1
+        plan_close(**actor(world, "otto"), plan=plan, status=PlanStatus.IMPROVED, outcome="Fine.")
+        ImprovementPlan.objects.update(review_reminded_on=None)
+        assert review_reminders_send(world.org, today=later) == 0  # a closed plan is not reminded of
+
+
+def test_a_plan_without_an_appraising_officer_reminds_hr(world):
+    with tenant_scope(world.org):
+        plan = _start(world, "alice")
+        ImprovementPlan.objects.filter(pk=plan.pk).update(officer=None)
+        assert review_reminders_send(world.org, today=plan.review_on) == 1
+        assert Notification.objects.filter(
+            recipient=world.users["alice"], title__startswith="Review Ann Example's"
+        ).exists()
+
+
+def test_the_reminder_tick_sends_a_task_per_organisation_with_reviews_due(world, org_b, monkeypatch):
+    with tenant_scope(world.org):
+        plan = _start(world)
+        ImprovementPlan.objects.filter(pk=plan.pk).update(review_on=TODAY)
+    queued = []
+    monkeypatch.setattr(tasks.remind_plan_reviews, "delay", queued.append)
+    assert tasks.remind_plan_reviews_tick() == 1 and queued == [world.org.pk]
+    assert tasks.remind_plan_reviews(org_b.pk) == 0
+    assert tasks.remind_plan_reviews(world.org.pk) == 1
