@@ -3,14 +3,13 @@ session page (distributions, officers, appraisals), adjusting a level, and HR's 
 Reads from selectors_moderation, writes through services_moderation, rights from
 permissions_moderation."""
 
-import uuid
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 
 from apps.common.forms import add_service_errors, call_service
+from apps.common.lookups import by_public_id
 from apps.cycles.models import Cycle, CycleStatus
 from apps.people.models import Employee, OrgUnit
 from apps.tenancy.permissions import is_hr_admin, require_hr_admin
@@ -88,25 +87,14 @@ def session_open(request, committee_id):
     return render(request, "committees/moderation/open.html", {"panel": panel, "form": form})
 
 
-def _chosen(queryset, value):
-    """The object a filter names by public id; a malformed or unknown id filters nothing."""
-    if not value:
-        return None
-    try:
-        key = uuid.UUID(str(value))
-    except ValueError:
-        return None
-    return queryset.filter(public_id=key).first()
-
-
 def session_detail(request, moderationsession_id):
     """The session page looks at one unit of the scope at a time (`unit`, the scope's top unit by
     default): its distribution by sub-unit, its officers and its appraisals. Changing the unit
     swaps that whole part (htmx); an officer's name or the list's pages swap the list only."""
     session, roles = _session(request, moderationsession_id)
     paths = scope_paths(session.panel)
-    unit = _chosen(OrgUnit.objects.filter(in_scope_q(paths, "path")), request.GET.get("unit"))
-    officer = _chosen(Employee.objects, request.GET.get("officer"))
+    unit = by_public_id(OrgUnit.objects.filter(in_scope_q(paths, "path")), request.GET.get("unit"))
+    officer = by_public_id(Employee.objects, request.GET.get("officer"))
     list_only = bool(request.htmx and request.htmx.target == APPRAISALS_TARGET)
     shown = selectors.session_page(
         session,

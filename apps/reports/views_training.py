@@ -3,7 +3,6 @@ its list as a CSV file for planning training elsewhere. HR admins and the groups
 training (permissions); anyone else gets a 404, as for a page that is not there."""
 
 import csv
-import uuid
 from itertools import islice
 
 from django.conf import settings
@@ -15,10 +14,10 @@ from django.utils.text import slugify
 from django.views.decorators.http import require_GET
 
 from apps.committees.scope import WHOLE_ORGANISATION, in_scope_q
+from apps.common.lookups import by_public_id
 from apps.common.paging import keyset_page
 from apps.cycles.models import Cycle
 from apps.people.models import OrgUnit
-from apps.tenancy.permissions import is_hr_admin
 from apps.tenancy.scoping import tenant_scope
 
 from . import selectors_training as selectors
@@ -44,23 +43,13 @@ def _cycle_and_unit(request, cycle_id):
     paths = _scope(request)
     cycle = get_object_or_404(Cycle.objects, public_id=cycle_id)
     in_scope = OrgUnit.objects.filter(in_scope_q(paths, "path"))
-    unit = _asked_unit(in_scope, request.GET.get("unit"))
+    unit = by_public_id(in_scope, request.GET.get("unit"))  # one outside the scope names none
     if unit is None and paths is not WHOLE_ORGANISATION:
         unit = in_scope.filter(path=paths[0]).first()
     form = UnitFilterForm(units=_units_near(in_scope, unit, paths), initial={"unit": unit})
     if paths is not WHOLE_ORGANISATION:
         form.fields["unit"].empty_label = None  # "the whole organisation" is not theirs to see
     return cycle, form, unit
-
-
-def _asked_unit(in_scope, value):
-    """The unit a query string names by public id; a malformed, unknown or out-of-scope one
-    names none (a stale bookmark shows the default rather than an error)."""
-    try:
-        key = uuid.UUID(str(value))
-    except ValueError:
-        return None
-    return in_scope.filter(public_id=key).first()
 
 
 def _units_near(in_scope, unit, paths):
@@ -93,7 +82,6 @@ def training_needs(request, cycle_id):
         "form": form,
         "unit": unit,
         "page_obj": page,
-        "is_hr_admin": is_hr_admin(request.membership),
         # The filter carried by the page links and the download.
         "unit_query": f"unit={unit.public_id}" if unit is not None else "",
     }

@@ -6,14 +6,13 @@ actor may not see it, 403 when they may see but not change it), build scoped cho
 service and put its errors at the fields they name.
 """
 
-import uuid
-
 from django.contrib import messages
 from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 
 from apps.common.forms import call_service, initial_choice
+from apps.common.lookups import by_public_id
 from apps.people.forms import ConfirmForm
 from apps.people.models import Employee, OrgUnit, Position
 from apps.tenancy.urls_helpers import org_reverse
@@ -60,7 +59,7 @@ def goal_create(request):
     if period is None:
         return render(request, "goals/editing/no_period.html", {"level_label": GoalLevel(level).label})
 
-    unit = _preset(OrgUnit.objects.all(), request.GET.get("unit"))
+    unit = by_public_id(OrgUnit.objects.all(), request.GET.get("unit"))
     choices = _goal_choices(actor, level=level, period=period, unit=unit)
     form = GoalForm(request.POST if request.method == "POST" else None, level=level, period=period, **choices)
     if request.method == "GET":
@@ -260,19 +259,8 @@ def _visible_goal_or_404(actor: GoalActor, goal_id) -> Goal:
 
 def _parent_from_query(actor: GoalActor, value) -> Goal | None:
     """The goal named by ?parent=, when it is one the actor may see; anything else is ignored."""
-    try:
-        public_id = uuid.UUID(str(value))
-    except ValueError:
-        return None
-    goal = Goal.objects.select_related("period", "unit").filter(public_id=public_id).first()
+    goal = by_public_id(Goal.objects.select_related("period", "unit"), value)
     return goal if goal is not None and can_view_goal(actor, goal) else None
-
-
-def _preset(queryset, value):
-    try:
-        return queryset.filter(public_id=uuid.UUID(str(value))).first()
-    except ValueError:
-        return None
 
 
 def _may_set_goals_at(actor: GoalActor, level: str) -> bool:
