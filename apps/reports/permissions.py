@@ -19,19 +19,21 @@ def training_needs_scope(*, employee, membership) -> list[str] | None | bool:
         return WHOLE_ORGANISATION
     if employee is None:
         return NO_ACCESS
-    groups = Committee.objects.filter(
-        kind__in=TRAINING_PLANNERS, is_active=True, members__employee=employee
-    ).prefetch_related("units")
+    groups = list(
+        Committee.objects.filter(
+            kind__in=TRAINING_PLANNERS, is_active=True, members__employee=employee
+        ).prefetch_related("units")
+    )
+    if not groups:
+        return NO_ACCESS
     paths: set[str] = set()
-    found = False
     for group in groups:
-        found = True
         covered = scope_paths(group)
         if covered is WHOLE_ORGANISATION:
             return WHOLE_ORGANISATION
         paths.update(covered)
     # A path inside another one adds nothing: keep the outermost.
-    return sorted(p for p in paths if not any(p != q and p.startswith(q) for q in paths)) if found else NO_ACCESS
+    return sorted(p for p in paths if not any(p != q and p.startswith(q) for q in paths))
 
 
 def can_see_training_needs(*, employee, membership) -> bool:

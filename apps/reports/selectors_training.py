@@ -56,14 +56,16 @@ class Frozen:
     levels: dict = field(default_factory=dict)  # cycle template id → the bottom levels' names
     training_keys: list = field(default_factory=list)
 
-    def low(self, prefix: str = "") -> Q:
-        """Competency ratings in their template's bottom band (`prefix`: the path from the
-        queried model to CompetencyRating)."""
+    def low(self) -> Q:
+        """Competency ratings in their template's bottom band (a filter on CompetencyRating)."""
         parts = [
-            Q(**{f"{prefix}appraisal__cycle_template_id": ct_id, f"{prefix}officer_rating__lte": threshold})
+            Q(appraisal__cycle_template_id=ct_id, officer_rating__lte=threshold)
             for ct_id, threshold in self.thresholds.items()
         ]
         return reduce(or_, parts) if parts else Q(pk__in=[])
+
+    def name_of(self, key: str) -> str:
+        return self.names.get(key, "A competency no longer in the template")
 
     @property
     def bottom_level_names(self) -> list[str]:
@@ -129,7 +131,7 @@ def by_competency(appraisals, facts: Frozen) -> list[CompetencyNeeds]:
     )
     rows: dict[str, CompetencyNeeds] = {}
     for entry in grouped:
-        name = facts.names.get(entry["competency_key"], "A competency no longer in the template")
+        name = facts.name_of(entry["competency_key"])
         row = rows.setdefault(name, CompetencyNeeds(name))
         row.rated += entry["rated"]
         row.to_develop += entry["to_develop"]
@@ -194,8 +196,8 @@ def _row_for(rows: list[UnitNeeds], path: str) -> UnitNeeds | None:
 def stated_needs(appraisals, facts: Frozen):
     """The appraisals with something to plan for: a competency to develop, training needs the
     appraisee wrote, or the officer's recommendation or remarks on them. Each row carries
-    `stated` (the appraisee's words), `officer_view` (the officer's remarks on the section) and
-    `needing`; in unit and name order."""
+    `stated` (the appraisee's words) and `officer_view` (the officer's remarks on the section);
+    in unit and name order."""
     section = SectionResponse.objects.filter(appraisal_id=OuterRef("pk"), section_key__in=facts.training_keys)
     # Which rows to list is decided by two EXISTS (semi-joins the planner runs once over the
     # rows); the texts are read for the page's rows only.
@@ -203,7 +205,6 @@ def stated_needs(appraisals, facts: Frozen):
     return (
         appraisals.filter(Q(_needing(facts)) | Q(Exists(worded)) | ~Q(training_recommendations=""))
         .annotate(
-            needing=_needing(facts),
             stated=Coalesce(Subquery(section.values("appraisee_text")[:1]), Value(""), output_field=TextField()),
             officer_view=Coalesce(Subquery(section.values("officer_text")[:1]), Value(""), output_field=TextField()),
         )
@@ -220,7 +221,7 @@ def attach_competencies(rows: list[Appraisal], facts: Frozen) -> None:
         .order_by("appraisal_id", "officer_rating", "competency_key")
         .values_list("appraisal_id", "competency_key")
     ):
-        found.setdefault(appraisal_id, []).append(facts.names.get(key, "A competency no longer in the template"))
+        found.setdefault(appraisal_id, []).append(facts.name_of(key))
     for row in rows:
         row.to_develop = found.get(row.pk, [])
 
