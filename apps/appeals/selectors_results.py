@@ -14,7 +14,7 @@ from operator import or_
 from django.db.models import CharField, Exists, IntegerField, OuterRef, Q, Subquery, Value
 
 from apps.cycles.models import Appraisal, AppraisalState, CycleTemplate, ImprovementPlan, PlanStatus
-from apps.cycles.scoring import scale_bands
+from apps.cycles.scoring import bottom_labels, scale_bands
 
 from .models import Appeal, AppealState
 
@@ -24,8 +24,7 @@ FINAL = (AppraisalState.COUNTERSIGNED, AppraisalState.RELEASED, AppraisalState.A
 
 def band_labels(snapshot: dict) -> tuple[list[str], list[str]]:
     """The labels of the top and the bottom levels of a frozen scale (lowest first)."""
-    top, bottom = scale_bands(snapshot)
-    return [level["label"] for level in reversed(top)], [level["label"] for level in reversed(bottom)]
+    return [level["label"] for level in reversed(scale_bands(snapshot)[0])], bottom_labels(snapshot)
 
 
 def _by_levels(cycle, bands: dict[int, list[str]]):

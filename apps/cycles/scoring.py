@@ -84,3 +84,9 @@ def scale_bands(snapshot: dict) -> tuple[list[dict], list[dict]]:
         return [], []
     width = 2 if len(levels) >= 5 else 1
     return levels[:width], levels[-width:]
+
+
+def bottom_labels(snapshot: dict) -> list[str]:
+    """The labels of the scale's bottom levels (scale_bands), lowest first: a result at one of
+    them is below standard."""
+    return [level["label"] for level in reversed(scale_bands(snapshot)[1])]

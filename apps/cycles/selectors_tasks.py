@@ -18,7 +18,7 @@ from apps.people.services.tree import segment
 from apps.tenancy import generations
 
 from .models import Appraisal, AppraisalState, Cycle, CyclePhase, CycleStatus, CycleTemplate, ImprovementPlan, PhaseKind
-from .scoring import scale_bands
+from .scoring import bottom_labels
 
 S = AppraisalState
 
@@ -131,10 +131,7 @@ def below_standard_levels(cycles) -> dict[int, set[str]]:
     def read():
         # The frozen scale's levels only: a snapshot holds the whole template besides.
         rows = CycleTemplate.objects.filter(cycle_id__in=ids).values_list("pk", "snapshot__scale__levels")
-        return {
-            ct_id: {level["label"] for level in scale_bands({"scale": {"levels": levels or []}})[1]}
-            for ct_id, levels in rows
-        }
+        return {ct_id: set(bottom_labels({"scale": {"levels": levels or []}})) for ct_id, levels in rows}
 
     return generations.cached("bottom-levels", ids, ("cycles",), read) if ids else {}
 

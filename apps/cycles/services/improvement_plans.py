@@ -18,7 +18,7 @@ from apps.tenancy.urls_helpers import org_reverse
 
 from ..models import Appraisal, AppraisalState, ImprovementPlan, PlanStatus
 from ..permissions_plans import may_acknowledge, may_lead
-from ..scoring import scale_bands
+from ..scoring import bottom_labels
 
 # A plan follows the feedback on a released result.
 RESULT_STATES = (AppraisalState.RELEASED, AppraisalState.ACKNOWLEDGED)
@@ -28,8 +28,9 @@ EDITABLE = ("counselled_on", "areas", "actions", "support", "review_on")
 def is_below_standard(appraisal: Appraisal) -> bool:
     """The appraisal's level is in the bottom band of its own frozen scale (the results page's
     "below standard")."""
-    _top, bottom = scale_bands(appraisal.cycle_template.snapshot or {})
-    return bool(appraisal.overall_level) and appraisal.overall_level in {level["label"] for level in bottom}
+    return bool(appraisal.overall_level) and appraisal.overall_level in bottom_labels(
+        appraisal.cycle_template.snapshot or {}
+    )
 
 
 def _check_content(values: dict, errors: FieldErrors) -> dict:
@@ -50,10 +51,15 @@ def _check_content(values: dict, errors: FieldErrors) -> dict:
     return {**cleaned, "counselled_on": counselled_on, "review_on": review_on}
 
 
+def plan_path(organization, plan: ImprovementPlan) -> str:
+    """The plan's page, where every notice about it leads."""
+    return org_reverse("cycles:plan_detail", organization, improvementplan_id=plan.public_id)
+
+
 def _tell(plan: ImprovementPlan, title: str) -> None:
     person = plan.employee
     if person.user_id:
-        url = org_reverse("cycles:plan_detail", plan.organization, improvementplan_id=plan.public_id)
+        url = plan_path(plan.organization, plan)
         notify(
             organization=plan.organization,
             message=Message(recipient_id=person.user_id, kind=Kind.IMPROVEMENT_PLAN, title=title, url=url),
@@ -210,7 +216,7 @@ def plan_close(*, actor, employee, membership, plan: ImprovementPlan, status: st
 def _tell_hr(plan: ImprovementPlan, actor) -> None:
     """A plan that did not bring the improvement is HR's to take up: every HR admin is told
     (but the one who closed it)."""
-    url = org_reverse("cycles:plan_detail", plan.organization, improvementplan_id=plan.public_id)
+    url = plan_path(plan.organization, plan)
     title = f"{plan.employee.full_name} did not improve under their plan: for HR to take up"
     notify_many(
         organization=plan.organization,
@@ -251,7 +257,7 @@ def review_reminders_send(organization, today: datetime.date | None = None) -> i
         else:
             hr = hr if hr is not None else hr_admin_user_ids(organization)
             recipients = hr
-        url = org_reverse("cycles:plan_detail", organization, improvementplan_id=plan.public_id)
+        url = plan_path(organization, plan)
         title = f"Review {plan.employee.full_name}'s improvement plan: due {plan.review_on:%d %b %Y}"
         messages += [Message(recipient_id=r, kind=Kind.IMPROVEMENT_PLAN, title=title, url=url) for r in recipients]
     notify_many(organization=organization, messages=messages)

@@ -8,7 +8,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from apps.common.forms import call_service, initial_from
-from apps.tenancy.urls_helpers import org_reverse
 
 from ..forms_plans import AcknowledgeForm, CloseForm, PlanForm
 from ..models import Appraisal, ImprovementPlan
@@ -23,7 +22,7 @@ def _who(request) -> dict:
 
 
 def _plan_url(request, plan) -> str:
-    return org_reverse("cycles:plan_detail", request.organization, improvementplan_id=plan.public_id)
+    return services.plan_path(request.organization, plan)
 
 
 def _readable_plan(request, improvementplan_id) -> ImprovementPlan:
