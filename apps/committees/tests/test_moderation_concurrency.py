@@ -14,26 +14,11 @@ from apps.committees.services_moderation import appraisal_moderate, session_open
 from apps.cycles.models import Appraisal, AppraisalState, PhaseKind
 from apps.cycles.services.release import release_results
 from apps.tenancy.scoping import tenant_scope
+from apps.tests_support.threads import in_thread
 
 from .moderation_world import actor, add_appraisal, build_world
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def _in_thread(target):
-    outcome = {}
-
-    def run():
-        try:
-            outcome["result"] = target()
-        except Exception as error:  # the test inspects it
-            outcome["error"] = error
-        finally:
-            connection.close()
-
-    thread = threading.Thread(target=run)
-    thread.start()
-    return thread, outcome
 
 
 def test_a_release_racing_an_opening_session_waits_and_is_refused(org_a, unit_a, alice, bob):
@@ -54,7 +39,7 @@ def test_a_release_racing_an_opening_session_waits_and_is_refused(org_a, unit_a,
             hr = actor(world, "alice")
             return release_results(actor=hr["actor"], membership=hr["membership"], cycle=world.cycle)
 
-    runs = [_in_thread(open_and_hold), _in_thread(release)]
+    runs = [in_thread(open_and_hold), in_thread(release)]
     for thread, _ in runs:
         thread.join(15)
     (_, opening), (_, releasing) = runs
@@ -83,6 +68,6 @@ def test_an_adjustment_under_way_leaves_the_cycle_to_its_appraisees(org_a, unit_
         appraisal_moderate(
             **actor(world, "sam"), session=session, appraisal=appraisal, new_level="3", reason="Targets were modest"
         )
-        thread, outcome = _in_thread(a_save_takes_its_share_lock)
+        thread, outcome = in_thread(a_save_takes_its_share_lock)
         thread.join(10)
     assert "error" not in outcome, outcome

@@ -14,28 +14,12 @@ from apps.cycles.services.phases import advance_cycle_when_due, advance_due_cycl
 from apps.tenancy.models import Membership
 from apps.tenancy.scoping import tenant_scope
 from apps.tests_support import factories
+from apps.tests_support.threads import in_thread
 
 from .phase_world import WEEK, scheduled_cycle
 
 HOUR = datetime.timedelta(hours=1)
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def _in_thread(target, *args):
-    """Run `target` on its own database connection; returns (thread, outcome dict)."""
-    outcome = {}
-
-    def run():
-        try:
-            outcome["result"] = target(*args)
-        except Exception as error:  # the test inspects it
-            outcome["error"] = error
-        finally:
-            connection.close()
-
-    thread = threading.Thread(target=run)
-    thread.start()
-    return thread, outcome
 
 
 def _state(org, cycle):
@@ -56,7 +40,7 @@ def test_two_ticks_at_once_move_the_cycle_once(org_a):
         barrier.wait()
         return advance_due_cycles(now)
 
-    runs = [_in_thread(tick) for _ in range(2)]
+    runs = [in_thread(tick) for _ in range(2)]
     for thread, _ in runs:
         thread.join(10)
     outcomes = [outcome for _, outcome in runs]
@@ -75,7 +59,7 @@ def test_a_tick_skips_a_cycle_hr_is_moving_and_does_not_wait(org_a, alice):
                 actor=alice, membership=membership, cycle=cycle, expected_phase=PhaseKind.PLANNING, reason="Now"
             )
             # HR's transaction holds the row: the tick passes it by at once instead of queueing.
-            thread, outcome = _in_thread(advance_due_cycles, now)
+            thread, outcome = in_thread(advance_due_cycles, now)
             thread.join(5)
             assert not thread.is_alive() and outcome == {"result": 0}
     assert _state(org_a, cycle)[:2] == (PhaseKind.MIDTERM, 1)
@@ -96,7 +80,7 @@ def test_hr_acting_while_a_tick_moves_the_cycle_is_told_it_moved_on(org_a, alice
     with tenant_scope(org_a), transaction.atomic():
         assert advance_cycle_when_due(cycle.pk, now=now) == 1
         # HR's request waits for the tick's row lock...
-        thread, outcome = _in_thread(hr_advances)
+        thread, outcome = in_thread(hr_advances)
         thread.join(0.5)
         assert thread.is_alive()
     # ...and once the tick commits, finds the phase it expected gone: nothing more happens.
@@ -122,7 +106,7 @@ def test_hr_and_a_tick_racing_move_the_cycle_one_step_whoever_wins(org_a, alice)
                 actor=alice, membership=membership, cycle=cycle, expected_phase=PhaseKind.PLANNING, reason="Now"
             )
 
-    runs = [_in_thread(tick), _in_thread(hr_advances)]
+    runs = [in_thread(tick), in_thread(hr_advances)]
     for thread, _ in runs:
         thread.join(10)
     assert _state(org_a, cycle)[:2] == (PhaseKind.MIDTERM, 1)
@@ -143,7 +127,7 @@ def test_a_phase_move_under_way_holds_up_no_other_write_of_the_organisation(org_
     with tenant_scope(org_a), transaction.atomic():
         membership = Membership.objects.get(user=alice, organization=org_a)
         advance_phase(actor=alice, membership=membership, cycle=cycle, expected_phase=PhaseKind.PLANNING, reason="Now")
-        thread, outcome = _in_thread(another_write)
+        thread, outcome = in_thread(another_write)
         thread.join(10)
     assert "error" not in outcome, outcome
     assert _state(org_a, cycle)[:2] == (PhaseKind.MIDTERM, 1)

@@ -17,6 +17,7 @@ from apps.goals.services.goals import goal_create
 from apps.goals.services.periods import period_set_closed
 from apps.tenancy.scoping import tenant_scope
 from apps.tests_support import factories
+from apps.tests_support.threads import in_thread
 
 from .services_support import actor_for
 
@@ -47,30 +48,19 @@ def tree(org_a, alice, bob):
     return {"org": org_a, "hr": alice, "parent": parent, "children": children}
 
 
-def _start(tree, outcome, key, call) -> threading.Thread:
-    """`call()` on a database connection of its own, in the organisation's scope; what it
-    returns, or the error it raises, lands in outcome[key]."""
+def _start(tree, call):
+    """`call()` in the organisation's scope on a thread and connection of its own (in_thread):
+    returns (thread, outcome)."""
 
-    def run():
-        try:
-            with tenant_scope(tree["org"]):
-                outcome[key] = call()
-        except Exception as error:  # the test looks at it
-            outcome[key] = error
-        finally:
-            connection.close()
+    def scoped():
+        with tenant_scope(tree["org"]):
+            return call()
 
-    thread = threading.Thread(target=run)
-    thread.start()
-    return thread
+    return in_thread(scoped)
 
 
 def _check_in(tree, goal, percentage):
     return lambda: checkin_record(actor=actor_for(tree["hr"], tree["org"]), goal=goal, percentage=percentage)
-
-
-def _errors(outcome) -> dict:
-    return {key: value for key, value in outcome.items() if isinstance(value, Exception)}
 
 
 def _waiting_on_a_lock(seconds=10) -> bool:
@@ -88,9 +78,9 @@ def _waiting_on_a_lock(seconds=10) -> bool:
     return False
 
 
-def _held_check_in(tree, goal, percentage, outcome, monkeypatch):
+def _held_check_in(tree, goal, percentage, monkeypatch):
     """A check-in on `goal` started in a thread and held inside its transaction once it has
-    rolled its progress up; returns (thread, release)."""
+    rolled its progress up; returns (thread, outcome, release)."""
     holding, release = threading.Event(), threading.Event()
     refresh_upwards = checkins.refresh_upwards
 
@@ -102,16 +92,15 @@ def _held_check_in(tree, goal, percentage, outcome, monkeypatch):
         return changed
 
     monkeypatch.setattr(checkins, "refresh_upwards", held)
-    thread = _start(tree, outcome, "first", _check_in(tree, goal, percentage))
+    thread, outcome = _start(tree, _check_in(tree, goal, percentage))
     assert holding.wait(10), "the first check-in never rolled up"
-    return thread, release
+    return thread, outcome, release
 
 
 def test_sibling_check_ins_at_once_both_count_in_the_parent(tree, monkeypatch):
     first, second = tree["children"]
-    outcome = {}
-    one, release = _held_check_in(tree, first, Decimal("80"), outcome, monkeypatch)
-    two = _start(tree, outcome, "second", _check_in(tree, second, Decimal("40")))
+    one, first_outcome, release = _held_check_in(tree, first, Decimal("80"), monkeypatch)
+    two, second_outcome = _start(tree, _check_in(tree, second, Decimal("40")))
     try:
         # The second check-in waits for the first's transaction, where it would otherwise have
         # averaged the parent from the first target's old 10 % already.
@@ -120,7 +109,7 @@ def test_sibling_check_ins_at_once_both_count_in_the_parent(tree, monkeypatch):
         release.set()
         one.join(10)
         two.join(10)
-    assert _errors(outcome) == {}
+    assert "error" not in first_outcome and "error" not in second_outcome
     with tenant_scope(tree["org"]):
         progress = {g.pk: g.progress for g in Goal.objects.filter(pk__in=[tree["parent"].pk, first.pk, second.pk])}
     assert progress == {first.pk: Decimal("80.00"), second.pk: Decimal("40.00"), tree["parent"].pk: Decimal("60.00")}
@@ -139,8 +128,7 @@ def test_check_ins_of_one_period_under_other_goals_do_not_wait(tree, org_a, alic
             manual_progress=Decimal("0"),
             status=GoalStatus.ACTIVE,
         )
-    outcome = {}
-    one, release = _held_check_in(tree, first, Decimal("80"), outcome, monkeypatch)
+    one, outcome, release = _held_check_in(tree, first, Decimal("80"), monkeypatch)
     try:
         with tenant_scope(org_a), transaction.atomic():
             with connection.cursor() as cursor:
@@ -149,7 +137,7 @@ def test_check_ins_of_one_period_under_other_goals_do_not_wait(tree, org_a, alic
     finally:
         release.set()
         one.join(10)
-    assert _errors(outcome) == {}
+    assert "error" not in outcome
     with tenant_scope(org_a):
         assert Goal.objects.get(pk=elsewhere.pk).progress == Decimal("30.00")
 
@@ -158,13 +146,9 @@ def test_closing_the_period_waits_for_a_check_in_under_way(tree, org_a, alice, m
     first = tree["children"][0]
     with tenant_scope(org_a):
         hr = actor_for(alice, org_a)
-    outcome = {}
-    one, release = _held_check_in(tree, first, Decimal("80"), outcome, monkeypatch)
-    closing = _start(
-        tree,
-        outcome,
-        "closed",
-        lambda: period_set_closed(actor=alice, membership=hr.membership, period=first.period, closed=True),
+    one, outcome, release = _held_check_in(tree, first, Decimal("80"), monkeypatch)
+    closing, closed = _start(
+        tree, lambda: period_set_closed(actor=alice, membership=hr.membership, period=first.period, closed=True)
     )
     try:
         assert _waiting_on_a_lock(), "the close never waited for the check-in"
@@ -172,9 +156,9 @@ def test_closing_the_period_waits_for_a_check_in_under_way(tree, org_a, alice, m
         release.set()
         one.join(10)
         closing.join(10)
-    assert _errors(outcome) == {}
+    assert "error" not in outcome and "error" not in closed
     with tenant_scope(org_a):
-        assert outcome["closed"].is_closed
+        assert closed["result"].is_closed
         assert Goal.objects.get(pk=first.pk).progress == Decimal("80.00")
         # A check-in after the close is refused.
         with pytest.raises(ValidationError):
